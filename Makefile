@@ -1,0 +1,48 @@
+# Quick start: `make` (install into .venv, validate, build the docs into site/
+# and the release into dist/), then `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+# The archived article texts: quotes are checked against them when present.
+ARCHIVE ?= $(wildcard ../shared/sources)
+ARCHIVE_ARG = $(if $(ARCHIVE),--archive $(ARCHIVE))
+export NO_MKDOCS_2_WARNING := 1
+export DISABLE_MKDOCS_2_WARNING := true
+
+.PHONY: all venv validate docs serve release test bench clean
+
+all: validate docs release
+
+$(BIN)/.core: requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; expected Python 3.11 (set PYTHON=...)"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(BIN)/.test: requirements-test.txt $(BIN)/.core
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+venv: $(BIN)/.core
+
+validate: venv
+	$(BIN)/python scripts/validate.py $(ARCHIVE_ARG)
+
+docs: venv
+	$(BIN)/python scripts/docs.py build $(ARCHIVE_ARG)
+
+serve: venv
+	$(BIN)/python scripts/docs.py serve $(ARCHIVE_ARG)
+
+release: venv
+	$(BIN)/python scripts/release.py $(ARCHIVE_ARG)
+
+test: $(BIN)/.test
+	@test -n "$(ARCHIVE)" || { echo "make test: no archive at ../shared/sources; expected ARCHIVE=dir, the folder of archived article texts"; exit 2; }
+	ARCHIVE="$(abspath $(ARCHIVE))" $(BIN)/python -m pytest
+
+bench: venv
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+clean:
+	rm -rf site dist .pytest_cache

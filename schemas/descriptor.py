@@ -1,0 +1,176 @@
+"""datapackage.json, read once: the single source of every table's fields.
+
+Everything else (the checks, the Pandera schemas, the docs' data dictionary,
+the exports) takes field names, types and constraints from here.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .report import Problem
+
+DESCRIPTOR = "datapackage.json"
+# The tables the data model names; a descriptor without one of them is unusable.
+REQUIRED_RESOURCES = ("sources", "regions", "indicator_definitions", "indicators", "targets", "provenance", "findings")
+RECORD_TABLES = ("indicators", "targets")
+
+
+class UnusableInput(Exception):
+    """Input the validator cannot start on (exit status 2)."""
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str
+    title: str
+    description: str
+    constraints: dict
+    format: str | None = None
+    example: object | None = None
+
+    @property
+    def required(self) -> bool:
+        return bool(self.constraints.get("required"))
+
+    @property
+    def enum(self) -> list | None:
+        return self.constraints.get("enum")
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    fields: tuple[str, ...]
+    resource: str  # the referenced resource's name (itself for self-references)
+    ref_fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str
+    path: str
+    title: str
+    description: str
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...]
+    bytes: int | None = None
+    hash: str | None = None
+    raw: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+
+@dataclass
+class Descriptor:
+    root: Path
+    raw: dict
+    resources: dict[str, Resource]
+
+    @property
+    def name(self) -> str:
+        return self.raw.get("name", "")
+
+    @property
+    def version(self) -> str:
+        return self.raw.get("version", "")
+
+
+def _as_tuple(value) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _resource(raw: dict) -> Resource:
+    schema = raw.get("schema") or {}
+    fields = tuple(
+        Field(name=f["name"], type=f.get("type", "string"), title=f.get("title", f["name"]),
+              description=f.get("description", ""), constraints=dict(f.get("constraints") or {}),
+              format=f.get("format"), example=f.get("example"))
+        for f in schema.get("fields", [])
+    )
+    fks = tuple(
+        ForeignKey(_as_tuple(fk["fields"]), fk["reference"].get("resource") or raw["name"],
+                   _as_tuple(fk["reference"]["fields"]))
+        for fk in schema.get("foreignKeys", [])
+    )
+    return Resource(name=raw["name"], path=raw["path"], title=raw.get("title", raw["name"]),
+                    description=raw.get("description", ""), fields=fields,
+                    primary_key=_as_tuple(schema.get("primaryKey")), foreign_keys=fks,
+                    bytes=raw.get("bytes"), hash=raw.get("hash"), raw=raw)
+
+
+def load(root: Path | str) -> Descriptor:
+    """Read and model the descriptor; raise UnusableInput if it cannot be read at all."""
+    root = Path(root)
+    path = root / DESCRIPTOR
+    if not path.is_file():
+        raise UnusableInput(f"{path}: no {DESCRIPTOR} here; expected a data package folder")
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise UnusableInput(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start}); expected UTF-8 JSON") from None
+    except json.JSONDecodeError as exc:
+        raise UnusableInput(f"{path}:{exc.lineno}: broken JSON ({exc.msg}, column {exc.colno}); "
+                            f"expected a JSON object") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("resources"), list):
+        raise UnusableInput(f"{path}: no 'resources' list; expected a Data Package descriptor")
+    try:
+        resources = {r["name"]: _resource(r) for r in raw["resources"]}
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise UnusableInput(f"{path}: a resource lacks {exc} or is malformed; "
+                            f"expected each resource to have name, path and schema.fields") from None
+    missing = [name for name in REQUIRED_RESOURCES if name not in resources]
+    if missing:
+        raise UnusableInput(f"{path}: resource(s) {', '.join(missing)} missing; "
+                            f"expected all of {', '.join(REQUIRED_RESOURCES)}")
+    return Descriptor(root=root, raw=raw, resources=resources)
+
+
+def check(desc: Descriptor) -> list[Problem]:
+    """The descriptor against the Data Package standard, plus what our checks rely on."""
+    import frictionless  # the official reading of the standard; imported here to keep `load` light
+
+    problems = []
+    report = frictionless.Package.validate_descriptor(desc.raw)
+    for err in report.errors:
+        problems.append(Problem("descriptor", DESCRIPTOR, None, None, err.message,
+                                "a descriptor valid by the Data Package v2 profile", err.type))
+    for res in desc.resources.values():
+        where = f"resources[{res.name}]"
+        target = (desc.root / res.path).resolve()
+        if Path(res.path).is_absolute() or desc.root.resolve() not in target.parents:
+            problems.append(Problem("descriptor", DESCRIPTOR, None, where, f"path {res.path!r} leaves the package folder",
+                                    "a relative path inside the package", "unsafe-path"))
+        names = res.field_names
+        for f in res.fields:
+            pattern = f.constraints.get("pattern")
+            if pattern is not None:
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    problems.append(Problem("descriptor", DESCRIPTOR, None, f"{where}.{f.name}",
+                                            f"pattern {pattern!r} is not a valid regular expression ({exc})",
+                                            "a valid regular expression", "bad-pattern"))
+        for key in res.primary_key:
+            if key not in names:
+                problems.append(Problem("descriptor", DESCRIPTOR, None, f"{where}.primaryKey",
+                                        f"primary key field {key!r} is not a field", f"one of {', '.join(names)}",
+                                        "bad-key"))
+        for fk in res.foreign_keys:
+            other = desc.resources.get(fk.resource)
+            if other is None or not set(fk.ref_fields) <= set(other.field_names) or not set(fk.fields) <= set(names):
+                problems.append(Problem("descriptor", DESCRIPTOR, None, f"{where}.foreignKeys",
+                                        f"foreign key {list(fk.fields)} -> {fk.resource}.{list(fk.ref_fields)} "
+                                        "names a resource or field that does not exist",
+                                        "existing resources and fields", "bad-key"))
+    return problems
