@@ -1,5 +1,5 @@
-# Quick start: `make` (install into .venv, validate, build the docs into site/
-# and the release into dist/), then `make test`.
+# Quick start: `make` (install into .venv, validate, build the release into dist/
+# and the docs into site/), then `make test`.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
@@ -11,7 +11,7 @@ export DISABLE_MKDOCS_2_WARNING := true
 
 .PHONY: all venv validate docs serve release test bench clean
 
-all: validate docs release
+all: validate release docs
 
 $(BIN)/.core: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; expected Python 3.11 (set PYTHON=...)"; exit 2; }
