@@ -120,7 +120,7 @@ def share_parts(rec: pd.DataFrame, typed) -> list[Finding]:
     both = _best(num, rec, {"den_region": "region_id", "relates_to": "indicator"}, "den_")
     findings = []
     for r in both.itertuples(index=False):
-        if pd.isna(r.num_value):
+        if pd.isna(r.num_value) or pd.isna(r.den_region):
             continue
         lo, hi = _stated_interval(r.value, r.comparator)
         stated = f"{human(r.value, 'percent')} ({_words(r.comparator)})"
@@ -204,32 +204,40 @@ def growth_prior(rec: pd.DataFrame) -> list[Finding]:
     growth = rec[rec["relation"] == "growth_of"]
     if growth.empty:
         return []
-    withbase = _best(growth, rec, {"region_id": "region_id", "relates_to": "indicator"}, "base_")
-    withbase = withbase[withbase["base_value"].notna()]
+    g = _best(growth, rec, {"region_id": "region_id", "relates_to": "indicator"}, "base_")
+    g = g[g["base_value"].notna()].copy()
+    half = g["value"].map(_half_unit)
+    g["lo"] = g["base_value"] / (1 + (g["value"] + half) / 100)
+    g["mid"] = g["base_value"] / (1 + g["value"] / 100)
+    g["hi"] = g["base_value"] / (1 + (g["value"] - half) / 100)
+    # the base's hedge carries over: 'over 578 billion' implies 'over' the prior value
+    g.loc[g["base_comparator"].isin([">", ">="]), "hi"] = np.inf
+    g.loc[g["base_comparator"].isin(["<", "<="]), "lo"] = -np.inf
+    approx = g["base_comparator"] == "~"
+    g.loc[approx, "lo"] *= 1 - APPROX
+    g.loc[approx, "hi"] *= 1 + APPROX
+    g["prior_year"] = g["year"] - 1
+    prior = rec[COLUMNS].add_prefix("prior_")
+    g = g.merge(prior, left_on=["region_id", "relates_to", "prior_year", "resource"],
+                right_on=["prior_region_id", "prior_indicator", "prior_year", "prior_resource"], how="left")
     findings = []
-    for r in withbase.itertuples(index=False):
-        half = _half_unit(r.value)
-        lo, mid, hi = (r.base_value / (1 + (r.value + half) / 100), r.base_value / (1 + r.value / 100),
-                       r.base_value / (1 + (r.value - half) / 100))
-        prior = rec[(rec["region_id"] == r.region_id) & (rec["indicator"] == r.relates_to)
-                    & (rec["year"] == r.year - 1) & (rec["resource"] == r.resource)]
+    for r in g.itertuples(index=False):
         bound = {">": "more than ", ">=": "at least ", "<": "less than ", "<=": "at most "}.get(r.base_comparator, "")
         head = (f"{r.region_id} {r.relates_to}: {human(r.base_value, r.base_unit)} {_hedge(r.base_comparator)}in "
                 f"{int(r.year)} after {human(r.value, 'percent')} growth ({r.source_id}) implies {bound}"
-                f"{human(mid, r.base_unit, 4)} in {int(r.year) - 1} ({human(lo, r.base_unit, 4)} to {human(hi, r.base_unit, 4)} "
+                f"{human(r.mid, r.base_unit, 4)} in {int(r.prior_year)} ({_range(r.lo, r.hi, r.base_unit)} "
                 f"within the rounding of the rate)")
         refs = [_ref(r, ""), _ref(r, "base_")]
-        if prior.empty:
-            findings.append(Finding("growth_prior", "implied", head + f"; no {int(r.year) - 1} figure to compare.",
-                                    refs, {"implied_prior": mid, "min": lo, "max": hi}))
+        if pd.isna(r.prior_value):
+            findings.append(Finding("growth_prior", "implied", head + f"; no {int(r.prior_year)} figure to compare.",
+                                    refs, {"implied_prior": r.mid, "min": _num(r.lo), "max": _num(r.hi)}))
             continue
-        for p in prior.itertuples(index=False):
-            plo, phi = _stated_interval(p.value, p.comparator, relative=APPROX)
-            ok = plo <= hi and lo <= phi
-            findings.append(Finding("growth_prior", "agrees" if ok else "disagrees",
-                                    head + f"; {p.source_id} states {human(p.value, p.unit)} {_hedge(p.comparator)}: "
-                                    f"{'consistent' if ok else 'NOT consistent'}.",
-                                    refs + [_ref(p, "")], {"implied_prior": mid, "stated_prior": p.value}))
+        plo, phi = _stated_interval(r.prior_value, r.prior_comparator, relative=APPROX)
+        ok = plo <= r.hi and r.lo <= phi
+        findings.append(Finding("growth_prior", "agrees" if ok else "disagrees",
+                                head + f"; {r.prior_source_id} states {_hedge(r.prior_comparator)}"
+                                f"{human(r.prior_value, r.prior_unit)}: {'consistent' if ok else 'NOT consistent'}.",
+                                refs + [_ref(r, "prior_")], {"implied_prior": r.mid, "stated_prior": r.prior_value}))
     return findings
 
 
@@ -299,6 +307,14 @@ def _stated_interval(value: float, comparator: str, relative: float | None = Non
     return value - spread, value + spread
 
 
+def _range(lo, hi, unit) -> str:
+    if np.isinf(hi):
+        return f"above {human(lo, unit, 4)}"
+    if np.isinf(lo):
+        return f"below {human(hi, unit, 4)}"
+    return f"{human(lo, unit, 4)} to {human(hi, unit, 4)}"
+
+
 def _interval_text(lo, hi) -> str:
     if np.isinf(hi):
         return f"the stated more than {lo:g}%"
@@ -322,4 +338,4 @@ def _int(v):
 
 
 def _num(v):
-    return None if pd.isna(v) else float(v)
+    return None if pd.isna(v) or np.isinf(v) else float(v)

@@ -144,30 +144,40 @@ def read(root: Path, resource: Resource) -> tuple[Table | None, list[Problem]]:
     for number, width, _ in bad_rows:
         kind = "extra-cell" if width > len(header) else "missing-cell"
         what = "more" if width > len(header) else "fewer"
-        problem(number, None, f"row has {width} cell(s), {what} than the header's {len(header)} (row skipped)",
+        problem(number, None, f"row has {width} cell(s), {what} than the header's {len(header)}",
                 f"{len(header)} cells, one per header label", kind)
 
     lines = _lines(table, bad_rows)
-    frame = pd.DataFrame({h: table.column(n).to_pandas(types_mapper=_str_dtype)
-                          for h, n in zip(header, names) if h in resource.field_names and h})
-    # a label that occurs twice is reported by _check_header; keep its first column
-    frame = frame.loc[:, ~frame.columns.duplicated()]
+    frame = pd.DataFrame({n: table.column(n).to_pandas(types_mapper=_str_dtype) for n in names},
+                         index=pd.RangeIndex(table.num_rows))
+    if bad_rows:  # keep the cells such rows have, so that they are checked too (missing cells are empty)
+        frame, lines = _with_bad_rows(frame, lines, bad_rows)
 
-    blank = np.ones(len(frame), dtype=bool) if len(frame.columns) else np.zeros(len(frame), dtype=bool)
-    for col in frame.columns:
-        blank &= (frame[col] == "").to_numpy()
-    if len(frame.columns) < len(header):  # every cell counts, not only the known columns
-        for n in names:
-            blank &= pc.equal(table.column(n), "").to_numpy(zero_copy_only=False)
+    blank = (frame == "").all(axis=1).to_numpy()
     for line in lines[blank]:
         problem(int(line), None, "row is blank", "a value in at least one cell", "blank-row")
     if blank.any():
-        keep = ~blank
-        frame = frame[keep].reset_index(drop=True)
-        lines = lines[keep]
+        frame = frame[~blank].reset_index(drop=True)
+        lines = lines[~blank]
+    # the descriptor's fields by name; a label that occurs twice (reported above) keeps its first column
+    known = {}
+    for label, n in zip(header, names):
+        if label in resource.field_names and label not in known:
+            known[label] = n
+    frame = frame[list(known.values())].set_axis(list(known), axis=1)
 
     missing = [name for name in resource.field_names if name not in frame.columns]
     return Table(resource, file, frame, lines, missing), problems
+
+
+def _with_bad_rows(frame, lines, bad_rows):
+    width = len(frame.columns)
+    cells = [(next(csv.reader(io.StringIO(text)), []) + [""] * width)[:width] for _, _, text in bad_rows]
+    extra = pd.DataFrame(cells, columns=frame.columns, index=pd.RangeIndex(len(cells))).astype(_str_dtype(pa.string()))
+    both = pd.concat([frame, extra], ignore_index=True)
+    all_lines = np.concatenate([lines, np.array([r[0] or 0 for r in bad_rows], dtype=np.int64)])
+    order = np.argsort(all_lines, kind="stable")
+    return both.iloc[order].reset_index(drop=True), all_lines[order]
 
 
 def _str_dtype(arrow_type):

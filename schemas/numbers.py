@@ -100,9 +100,14 @@ def human(value: float | None, unit: str | None, digits: int | None = None) -> s
     """A value as a reader says it: 180 billion yuan, US$41.12 billion, 13.9%, 489,000.
 
     Stated values are shown exactly; a derived value is shown to `digits` significant digits."""
-    if value is None or value != value:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):  # None, pandas' NA
         return "(no number)"
-    d = Decimal(repr(float(value)))
+    if value != value:
+        return "(no number)"
+    unit = unit if isinstance(unit, str) else None
+    d = Decimal(repr(value))
     if digits is not None and d != 0:
         d = Decimal(f"{float(value):.{digits}g}")
     scaled, word = d, ""

@@ -87,7 +87,10 @@ def schema_for(res: Resource, rules: list[Rule]) -> Schema:
     columns, says = {}, {}
     for f in res.fields:
         columns[f.name], says[f.name] = _column(f)
-    checks = [pa.Check(lambda df, r=r: r.ok(df), name=f"rule{i}") for i, r in enumerate(rules)]
+    # Pandera drops the failures of a check whose result holds NA: make every result plain True/False,
+    # and an undecidable row a failure, so that nothing passes unseen.
+    checks = [pa.Check(lambda df, r=r: r.ok(df).fillna(False).astype(bool), name=f"rule{i}")
+              for i, r in enumerate(rules)]
     return Schema(pa.DataFrameSchema(columns, checks=checks, name=res.name), says, rules)
 
 
@@ -106,6 +109,7 @@ def run(schema: Schema, t: Typed) -> list[Problem]:
     except SchemaErrors as exc:
         cases = exc.failure_cases
     problems = []
+    reported = set()  # (row, field) a column check reported: rules stay quiet about that cell
     column_cases = cases[cases["schema_context"] == "Column"]
     for column, check, number, value, index in column_cases[
             ["column", "check", "check_number", "failure_case", "index"]].itertuples(index=False):
@@ -118,11 +122,14 @@ def run(schema: Schema, t: Typed) -> list[Problem]:
             message, expected = "cell is empty", "a value: the field is required"
         else:
             message, expected = schema.column_says[column][int(number)](value)
+        reported.add((pos, column))
         problems.append(Problem("schema", t.file, int(t.table.lines[pos]), column, message, expected, check))
     frame_cases = cases[(cases["schema_context"] == "DataFrameSchema") & cases["index"].notna()]
     for number, group in frame_cases.groupby("check_number"):
         rule = schema.rules[int(number)]
         for pos in sorted(set(int(i) for i in group["index"])):
+            if (pos, rule.field) in reported or any(t.failed[c][pos] for c in rule.needs if c in t.failed):
+                continue  # the cell's own problem is reported already
             message, expected = rule.say(t.frame.iloc[pos])
             problems.append(Problem("schema", t.file, int(t.table.lines[pos]), rule.field, message, expected,
                                     f"rule:{rule.field}"))
@@ -132,7 +139,7 @@ def run(schema: Schema, t: Typed) -> list[Problem]:
 # ------------------------------------------------------------------ rules
 def _rules(name: str, desc: Descriptor, typed: dict[str, Typed]) -> list[Rule]:
     if name in RECORD_TABLES:
-        return _record_rules(name, typed)
+        return _record_rules(name, desc.resources[name], typed)
     return {"indicator_definitions": _definition_rules, "sources": _source_rules,
             "findings": _finding_rules, "regions": _region_rules}.get(name, lambda _t: [])(typed)
 
@@ -145,12 +152,14 @@ def _definitions(typed: dict[str, Typed]) -> pd.DataFrame:
     return t.frame[cols].dropna(subset=["indicator"]).drop_duplicates("indicator").set_index("indicator")
 
 
-def _record_rules(name: str, typed: dict[str, Typed]) -> list[Rule]:
+def _record_rules(name: str, res: Resource, typed: dict[str, Typed]) -> list[Rule]:
     defs = _definitions(typed)
     year = "period" if name == "indicators" else "target_year"
 
     def d(df, col):
-        return defs[col].reindex(df["indicator"]).reset_index(drop=True).set_axis(df.index)
+        """The definition's `col` for each row's indicator ('' for text it does not have)."""
+        out = defs[col].reindex(df["indicator"]).reset_index(drop=True).set_axis(df.index)
+        return out if col in ("min", "max", "qualitative") else out.astype(object).fillna("")
 
     def known(df):
         return df["indicator"].isin(defs.index)
@@ -183,7 +192,10 @@ def _record_rules(name: str, typed: dict[str, Typed]) -> list[Rule]:
              lambda df: ~known(df) | ~qualitative(df) | df["value"].isna(),
              lambda r: (f"{r['indicator']} is qualitative but the row has a value", "an empty value, unit and comparator")),
     ]
+    required = {f.name for f in res.fields if f.required}  # those report an empty cell already
     for col in ("value", "unit", "comparator"):
+        if col in required:
+            continue
         rules.append(Rule(col, ("indicator", col),
                           lambda df, col=col: ~known(df) | qualitative(df) | df[col].notna(),
                           lambda r, col=col: (f"{col} is empty for the quantitative indicator {r['indicator']}",

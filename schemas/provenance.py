@@ -118,7 +118,7 @@ def _numbers(typed: dict[str, Typed]) -> list[Problem]:
             if len(stated) else np.zeros(len(f), bool)
         for pos in np.flatnonzero(has_value.to_numpy() & ~np.asarray(ok)):
             row = f.iloc[pos]
-            said = ", ".join(numbers.human(float(v), None) for v in numbers.values(row["quote"])) or "no number"
+            said = ", ".join(repr(n.text) for n in numbers.read(row["quote"])) or "no number"
             problems.append(_problem(t, pos, "value",
                                      f"the quote does not state {numbers.human(row['value'], row.get('unit'))} "
                                      f"(it states: {said})",
@@ -128,7 +128,7 @@ def _numbers(typed: dict[str, Typed]) -> list[Problem]:
         p = prov.frame
         ev = p[(p["resource"] == name) & (p["field"] == "value")][["record_id", "evidence"]]
         ev = ev.assign(prov_pos=np.flatnonzero(((p["resource"] == name) & (p["field"] == "value")).to_numpy()))
-        joined = ev.merge(f[["record_id", "value", "quote", "unit"]].assign(rec_pos=np.arange(len(f))),
+        joined = ev.merge(f.reindex(columns=["record_id", "value", "quote", "unit"]).assign(rec_pos=np.arange(len(f))),
                           on="record_id", how="inner")
         joined = joined[joined["value"].notna() & joined["evidence"].notna()]
         if joined.empty:

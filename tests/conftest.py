@@ -1,0 +1,74 @@
+"""Shared fixtures: the repository, the archive, and copies of the package to damage."""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+VENV_BIN = REPO / ".venv" / "bin"
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def archive() -> Path:
+    """The archived article texts; `make test` passes their folder as ARCHIVE."""
+    value = os.environ.get("ARCHIVE") or str(REPO.parent / "shared" / "sources")
+    path = Path(value)
+    if not path.is_dir():
+        pytest.fail(f"no archive folder at {path}: run the tests with ARCHIVE=dir (make test does)")
+    return path
+
+
+def copy_package(dest: Path) -> Path:
+    """The descriptor and data/ of the repository, as files a test may damage."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "datapackage.json", dest / "datapackage.json")
+    shutil.copytree(REPO / "data", dest / "data")
+    return dest
+
+
+@pytest.fixture
+def package(tmp_path) -> Path:
+    return copy_package(tmp_path / "pkg")
+
+
+class Csv:
+    """Edit a package CSV cell by record key, keeping every other byte as the file had it."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+        self.header = self.rows[0]
+
+    def line_of(self, key_field: str, key: str) -> int:
+        """CSV line (header = 1) of the row whose key_field is key."""
+        col = self.header.index(key_field)
+        for i, row in enumerate(self.rows[1:], start=2):
+            if row[col] == key:
+                return i
+        raise KeyError(key)
+
+    def get(self, line: int, field: str) -> str:
+        return self.rows[line - 1][self.header.index(field)]
+
+    def set(self, line: int, field: str, value: str) -> "Csv":
+        self.rows[line - 1][self.header.index(field)] = value
+        return self
+
+    def save(self) -> None:
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows(self.rows)
+        self.path.write_text(buf.getvalue(), encoding="utf-8")
+
+
+def table(pkg: Path, name: str) -> Csv:
+    return Csv(pkg / "data" / f"{name}.csv")

@@ -1,0 +1,276 @@
+"""Kinds of damage to a copy of the package, each with the exact problem it must cause.
+
+A case damages the files under `pkg` (and, for archive damage, a copy of the
+archive) and returns the problems the validator must report, as
+(file, line, field, code); line None means a whole-file problem.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from conftest import table
+
+GD = "guangdong-ai_industry_value-2023-scmp"  # 180 billion yuan
+GD_USD = "guangdong-ai_industry_value_usd-2023-scmp"
+SZ_SHARE = "shenzhen-ai_industry_share_of_province-2023-scmp"  # 44 per cent
+SH_COMPANIES = "shanghai-ai_companies-2023-scmp"  # 1,100
+GD_T25 = "guangdong-ai_industry_value-by2025-scmp"
+QUALITATIVE = "guangdong-computing_power_leadership-by2025-multiplatform"
+IND = "data/indicators.csv"
+TGT = "data/targets.csv"
+PROV = "data/provenance.csv"
+SRC = "data/sources.csv"
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    damage: Callable[[Path, Path], list[tuple]]  # (pkg, archive copy) -> expected problems
+    archive: bool = False  # the check needs the archive
+
+
+def _cell(name: str, record: str, field: str, value: str, key: str = "record_id"):
+    def damage(pkg: Path, _archive: Path):
+        t = table(pkg, name)
+        line = t.line_of(key, record)
+        t.set(line, field, value).save()
+        return line
+    return damage
+
+
+def edit(name, record, field, value, expect_field=None, code=None, key="record_id", file=None):
+    def damage(pkg, archive):
+        line = _cell(name, record, field, value, key)(pkg, archive)
+        return [(file or f"data/{name}.csv", line, expect_field or field, code)]
+    return damage
+
+
+def _prov_line(pkg, record, field):
+    t = table(pkg, "provenance")
+    for i, row in enumerate(t.rows[1:], start=2):
+        if row[1] == record and row[2] == field:
+            return t, i
+    raise KeyError((record, field))
+
+
+def lost_provenance(pkg, _):
+    t, line = _prov_line(pkg, GD, "value")
+    del t.rows[line - 1]
+    t.save()
+    return [(IND, table(pkg, "indicators").line_of("record_id", GD), "value", "provenance-missing")]
+
+
+def provenance_wrong_source(pkg, _):
+    t, line = _prov_line(pkg, GD, "unit")
+    t.set(line, "source_id", "techtimes").save()
+    return [(PROV, line, "source_id", "provenance-source")]
+
+
+def value_evidence_altered(pkg, _):
+    t, line = _prov_line(pkg, GD, "value")
+    t.set(line, "evidence", "80 billion yuan").save()
+    return [(PROV, line, "evidence", "evidence-not-value")]
+
+
+def stated_year_wrong(pkg, _):
+    line = table(pkg, "indicators").line_of("record_id", GD)
+    table(pkg, "indicators").set(line, "period", "2022").save()
+    t, pline = _prov_line(pkg, GD, "period")
+    return [(PROV, pline, "evidence", "evidence-period")]
+
+
+def hedge_swapped(pkg, _):
+    record = "beijing-ai_industry_value-2023-scmp"  # "surpassed 250 billion yuan": '>'
+    line = table(pkg, "indicators").line_of("record_id", record)
+    table(pkg, "indicators").set(line, "comparator", "<").save()
+    t, pline = _prov_line(pkg, record, "comparator")
+    return [(PROV, pline, "evidence", "evidence-comparator")]
+
+
+def duplicate_record(pkg, _):
+    t = table(pkg, "indicators")
+    line = t.line_of("record_id", GD)
+    t.rows.append(list(t.rows[line - 1]))
+    t.save()
+    return [(IND, len(t.rows), "record_id", "primary-key")]
+
+
+def duplicate_figure(pkg, _):
+    """The same region, indicator, year and source under a new record_id."""
+    t = table(pkg, "indicators")
+    row = list(t.rows[t.line_of("record_id", GD) - 1])
+    row[0] = GD + "-again"
+    t.rows.append(row)
+    t.save()
+    return [(IND, len(t.rows), "region_id,indicator,period,source_id", "rule:region_id,indicator,period,source_id")]
+
+
+def truncated_row(pkg, _):
+    t = table(pkg, "indicators")
+    line = t.line_of("record_id", GD)
+    t.rows[line - 1] = t.rows[line - 1][:5]
+    t.save()
+    return [(IND, line, None, "missing-cell")]
+
+
+def extra_cell(pkg, _):
+    t = table(pkg, "regions")
+    line = t.line_of("region_id", "guizhou")
+    t.rows[line - 1].append("surplus")
+    t.save()
+    return [("data/regions.csv", line, None, "extra-cell")]
+
+
+def blank_row(pkg, _):
+    t = table(pkg, "regions")
+    t.rows.insert(3, [""] * len(t.header))
+    t.save()
+    return [("data/regions.csv", 4, None, "blank-row")]
+
+
+def _columns(name, change):
+    def damage(pkg, _):
+        t = table(pkg, name)
+        expected = change(t)
+        t.save()
+        return expected
+    return damage
+
+
+def _drop_column(t, field):
+    i = t.header.index(field)
+    for row in t.rows:
+        del row[i]
+
+
+def _rename(t, old, new):
+    t.header[t.header.index(old)] = new
+
+
+def _bytes(name, change, expected):
+    def damage(pkg, _):
+        path = pkg / "data" / f"{name}.csv"
+        path.write_bytes(change(path.read_bytes()))
+        return expected
+    return damage
+
+
+def checksum_recorded_wrong(pkg, _):
+    t = table(pkg, "sources")
+    line = t.line_of("source_id", "techtimes")
+    t.set(line, "sha256", "0" * 64).save()
+    return [(SRC, line, "sha256", "checksum-mismatch")]
+
+
+def archive_text_changed(pkg, archive):
+    name = "003_b697a7851b347f48.txt"
+    path = archive / name
+    path.write_text(path.read_text(encoding="utf-8").replace("578 billion", "587 billion"), encoding="utf-8")
+    src = table(pkg, "sources").line_of("source_id", "techtimes")
+    core = table(pkg, "indicators").line_of("record_id", "china-core_ai_industry_value-2023-techtimes")
+    return [(SRC, src, "sha256", "checksum-mismatch"), (IND, core, "quote", "not-verbatim")]
+
+
+def quote_altered(pkg, _):
+    t = table(pkg, "indicators")
+    line = t.line_of("record_id", SH_COMPANIES)
+    t.set(line, "quote", t.get(line, "quote").replace("nearly", "almost")).save()
+    return [(IND, line, "quote", "not-verbatim")]
+
+
+def evidence_altered(pkg, _):
+    t, line = _prov_line(pkg, GD, "region_id")
+    t.set(line, "evidence", "Guangdong Province").save()
+    return [(PROV, line, "evidence", "not-verbatim")]
+
+
+def broken_descriptor(pkg, _):
+    (pkg / "datapackage.json").write_text('{"name": "x", "resources": [', encoding="utf-8")
+    return []
+
+
+def descriptor_bad_type(pkg, _):
+    desc = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+    desc["resources"][1]["schema"]["fields"][0]["type"] = "strng"
+    (pkg / "datapackage.json").write_text(json.dumps(desc), encoding="utf-8")
+    return [("datapackage.json", None, None, "field-error")]
+
+
+def finding_unknown_record(pkg, _):
+    t = table(pkg, "findings")
+    line = t.line_of("finding_id", "scmp-ai-tigers-count")
+    t.set(line, "records", "no-such-record").save()
+    return [("data/findings.csv", line, "records", "rule:records")]
+
+
+def currency_link_mismatch(pkg, _):
+    t = table(pkg, "indicators")
+    line = t.line_of("record_id", GD_USD)
+    t.set(line, "equivalent_of", "beijing-ai_industry_value-2023-scmp").save()
+    return [(IND, line, "equivalent_of", "rule:equivalent_of")]
+
+
+def missing_file(pkg, _):
+    (pkg / "data" / "regions.csv").unlink()
+    return [("data/regions.csv", None, None, "missing-file")]
+
+
+def empty_file(pkg, _):
+    (pkg / "data" / "findings.csv").write_bytes(b"")
+    return [("data/findings.csv", None, None, "empty-file")]
+
+
+CASES = [
+    Case("type-error", edit("indicators", GD, "period", "twenty23", code="type-error")),
+    Case("negative-money", edit("indicators", GD, "value", "-180000000000", code="rule:value")),
+    Case("percent-over-100", edit("indicators", SZ_SHARE, "value", "144", code="rule:value")),
+    Case("swapped-unit", edit("indicators", GD, "unit", "USD", code="rule:unit")),
+    Case("dangling-source", edit("indicators", GD, "source_id", "nosuch", code="foreign-key")),
+    Case("dangling-region", edit("indicators", GD, "region_id", "atlantis", code="foreign-key")),
+    Case("dangling-indicator", edit("indicators", GD, "indicator", "gdp_growth", code="foreign-key")),
+    Case("dangling-parent", edit("regions", "shenzhen", "parent_id", "nowhere", key="region_id", code="foreign-key")),
+    Case("duplicate-record", duplicate_record),
+    Case("duplicate-figure", duplicate_figure),
+    Case("altered-quote", quote_altered, archive=True),
+    Case("altered-evidence", evidence_altered, archive=True),
+    Case("value-not-in-quote", edit("indicators", GD, "value", "181000000000", code="value-not-in-quote")),
+    Case("value-evidence-wrong", value_evidence_altered),
+    Case("stated-year-wrong", stated_year_wrong),
+    Case("hedge-swapped", hedge_swapped),
+    Case("year-out-of-range", edit("indicators", GD, "period", "1890", code="greater_than_or_equal_to(1990)")),
+    Case("checksum-recorded-wrong", checksum_recorded_wrong, archive=True),
+    Case("archive-text-changed", archive_text_changed, archive=True),
+    Case("lost-provenance", lost_provenance),
+    Case("provenance-wrong-source", provenance_wrong_source),
+    Case("formula-text", edit("indicators", GD, "notes", "=HYPERLINK(\"http://x\")", code="no_formula")),
+    Case("enum", edit("indicators", GD, "comparator", "≈", code="isin(['=', '~', '>', '>=', '<', '<='])")),
+    Case("pattern", edit("regions", "guizhou", "iso_3166_2", "CN-Guizhou", key="region_id", code="pattern")),
+    Case("required-empty", edit("indicators", GD, "quote", "", code="not_nullable")),
+    Case("count-not-whole", edit("indicators", SH_COMPANIES, "value", "1100.5", code="rule:value")),
+    Case("qualitative-with-value", edit("targets", QUALITATIVE, "value", "5", code="rule:value")),
+    Case("target-before-announcement", edit("targets", GD_T25, "target_year", "2020", code="rule:target_year")),
+    Case("currency-link-mismatch", currency_link_mismatch),
+    Case("finding-unknown-record", finding_unknown_record),
+    Case("bad-date", edit("sources", "techtimes", "published_latest", "2024-02-30", key="source_id", code="type-error")),
+    Case("bad-url", edit("sources", "techtimes", "url", "techtimes dot com", key="source_id", code="type-error")),
+    Case("truncated-row", truncated_row),
+    Case("extra-cell", extra_cell),
+    Case("blank-row", blank_row),
+    Case("missing-column", _columns("indicators", lambda t: (_drop_column(t, "unit"), [(IND, 1, "unit", "missing-label")])[1])),
+    Case("extra-column", _columns("regions", lambda t: ([r.append("x") for r in t.rows], t.header.__setitem__(-1, "population"),
+                                                       [("data/regions.csv", 1, "population", "extra-label")])[2])),
+    Case("renamed-column", _columns("targets", lambda t: (_rename(t, "value", "valu"),
+                                                          [(TGT, 1, "valu", "extra-label"), (TGT, 1, "value", "missing-label")])[1])),
+    Case("duplicate-label", _columns("regions", lambda t: (_rename(t, "notes", "name_en"),
+                                                           [("data/regions.csv", 1, "name_en", "duplicate-label")])[1])),
+    Case("byte-order-mark", _bytes("regions", lambda b: b"\xef\xbb\xbf" + b, [("data/regions.csv", 1, None, "bom")])),
+    Case("crlf", _bytes("regions", lambda b: b.replace(b"\n", b"\r\n"), [("data/regions.csv", 1, None, "crlf")])),
+    Case("not-utf8", _bytes("regions", lambda b: b.replace("广东省".encode(), "广东省".encode("gb18030")),
+                            [("data/regions.csv", 5, None, "encoding-error")])),
+    Case("missing-file", missing_file),
+    Case("empty-file", empty_file),
+    Case("descriptor-bad-type", descriptor_bad_type),
+]

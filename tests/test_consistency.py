@@ -1,0 +1,97 @@
+"""The consistency layer: arithmetic across records, published as findings, checked against
+numbers worked out here by hand."""
+from __future__ import annotations
+
+import pytest
+from conftest import table
+
+from schemas import consistency
+from schemas.validate import validate
+
+SZ_SHARE = "shenzhen-ai_industry_share_of_province-2023-scmp"
+
+
+def findings(pkg, check, **match):
+    report = validate(pkg)
+    found = [f for f in report.findings if f.check == check]
+    for key, value in match.items():
+        found = [f for f in found if any(r[key] == value for r in f.records)]
+    return found
+
+
+def set_value(pkg, name, record, value):
+    t = table(pkg, name)
+    t.set(t.line_of("record_id", record), "value", value).save()
+
+
+def test_real_package_findings(repo):
+    report = validate(repo)
+    by = {}
+    for f in report.findings:
+        by.setdefault((f.check, f.status), []).append(f)
+    rates = sorted(f.figures["cny_per_usd"] for f in by[("currency_pair", "inside_band")])
+    assert rates == [round(578 / 81, 4), 7.2, round(300 / 41.4, 4), round(300 / 41.12, 4)]
+    conflict = by[("same_figure", "conflict")]
+    assert [sorted(r["source_id"] for r in f.records) for f in conflict] == [["ceoinsights", "multiplatform"]]
+    assert len(by[("same_figure", "agrees")]) == 2
+    shares = {f.records[0]["record_id"]: f for f in by[("share_parts", "agrees")]}
+    assert shares[SZ_SHARE].figures["computed"] == round(80 / 180 * 100, 4)
+    growth = {f.figures["yearly_growth_percent"] for f in by[("target_growth", "implied")]}
+    assert round(((300 / 180) ** 0.5 - 1) * 100, 2) in growth and round(((440 / 180) ** 0.25 - 1) * 100, 2) in growth
+    prior = by[("growth_prior", "implied")][0]
+    assert prior.figures["implied_prior"] == pytest.approx(578e9 / 1.139)
+    assert by[("share_base", "agrees")] and by[("share_parts", "implied")]
+    assert report.valid  # findings never fail validation
+
+
+def test_a_share_that_disagrees_with_its_parts(package):
+    set_value(package, "indicators", SZ_SHARE, "50")
+    (f,) = findings(package, "share_parts", record_id=SZ_SHARE)
+    assert f.status == "disagrees" and "OUTSIDE" in f.summary
+
+
+def test_shares_of_one_base_that_do_not_overlap(package):
+    set_value(package, "targets", "guangdong-ai_industry_share_of_gdp-by2027-ceoinsights", "4.3")
+    (f,) = findings(package, "share_base")
+    assert f.status == "disagrees"
+
+
+def test_same_figure_agreeing_and_conflicting(package):
+    set_value(package, "targets", "guangdong-ai_industry_value_usd-by2025-ceoinsights", "41120000000")
+    assert [f.status for f in findings(package, "same_figure", source_id="ceoinsights")
+            if "usd" in f.records[0]["record_id"]] == ["agrees"]
+    set_value(package, "targets", "guangdong-ai_industry_value-by2027-scmp", "450000000000")
+    assert [f.status for f in findings(package, "same_figure", record_id="guangdong-ai_industry_value-by2027-scmp")] \
+        == ["conflict"]
+
+
+def test_rate_outside_its_band_is_a_finding_not_an_error(package, tmp_path, monkeypatch):
+    bands = tmp_path / "bands.csv"
+    bands.write_text("year,min_cny_per_usd,max_cny_per_usd,source,url,notes\n2024,7.3,7.5,test band,https://x.test,\n",
+                     encoding="utf-8")
+    monkeypatch.setattr(consistency, "BANDS", bands)
+    report = validate(package)
+    status = {f.records[1]["record_id"]: f.status for f in report.findings if f.check == "currency_pair"}
+    assert status["guangdong-ai_industry_value-2023-scmp"] == "outside_band"  # 7.2 < 7.3
+    assert status["guangdong-ai_industry_value-by2025-multiplatform"] == "no_band"  # published 2023
+    assert report.valid
+
+
+def test_a_rate_from_a_zero_amount_is_an_error(package):
+    set_value(package, "indicators", "guangdong-ai_industry_value_usd-2023-scmp", "0")
+    report = validate(package)
+    assert any(p.code == "impossible-rate" and p.file == "data/indicators.csv" for p in report.problems)
+
+
+def test_growth_prior_against_a_stated_prior_year(package):
+    t = table(package, "indicators")
+    row = list(t.rows[t.line_of("record_id", "china-core_ai_industry_value-2023-techtimes") - 1])
+    row[0], row[3], row[4], row[6], row[9] = "china-core_ai_industry_value-2022-test", "2022", "508000000000", "=", ""
+    t.rows.append(row)
+    t.save()
+    (f,) = [f for f in findings(package, "growth_prior") if len(f.records) == 3]
+    assert f.status == "agrees"
+    # over 578 billion after 13.9% growth means over 507.2 billion the year before: 507 billion cannot be
+    set_value(package, "indicators", "china-core_ai_industry_value-2022-test", "507000000000")
+    (f,) = [f for f in findings(package, "growth_prior") if len(f.records) == 3]
+    assert f.status == "disagrees"

@@ -1,0 +1,142 @@
+"""The package itself: what a user downloads must be valid, verbatim, complete and checksummed.
+
+These checks read the files directly (csv, hashlib, str.find) rather than
+through the validator, so that a bug in the validator cannot vouch for the data.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+import subprocess
+
+import pytest
+from conftest import VENV_BIN
+
+from schemas.numbers import read as read_numbers
+
+
+def rows(repo, name):
+    with open(repo / "data" / f"{name}.csv", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.fixture(scope="module")
+def texts(repo, archive):
+    return {s["source_id"]: fold((archive / s["archive_file"]).read_text(encoding="utf-8")) for s in rows(repo, "sources")}
+
+
+def test_official_frictionless_cli_passes(repo):
+    out = subprocess.run([str(VENV_BIN / "frictionless"), "validate", "--json", str(repo / "datapackage.json")],
+                         capture_output=True, text=True)
+    report = json.loads(out.stdout)
+    assert out.returncode == 0 and report["valid"], out.stdout[-2000:]
+    assert {t["name"] for t in report["tasks"]} == {"sources", "regions", "indicator_definitions", "indicators",
+                                                    "targets", "provenance", "findings"}
+
+
+def test_archive_checksums_match_sources(repo, archive):
+    for s in rows(repo, "sources"):
+        assert hashlib.sha256((archive / s["archive_file"]).read_bytes()).hexdigest() == s["sha256"], s["source_id"]
+
+
+def test_headlines_are_exact(repo, texts):
+    for s in rows(repo, "sources"):
+        assert fold(s["title"]) in texts[s["source_id"]], s["source_id"]
+
+
+def test_every_quote_and_evidence_is_verbatim(repo, texts):
+    spans = [(r["source_id"], r["quote"], f"{name}:{r['record_id']}") for name in ("indicators", "targets")
+             for r in rows(repo, name)]
+    spans += [(r["source_id"], r["evidence"], f"provenance:{r['record_id']}:{r['field']}") for r in rows(repo, "provenance")]
+    spans += [(r["source_id"], r["evidence"], f"findings:{r['finding_id']}") for r in rows(repo, "findings")]
+    missing = [where for sid, span, where in spans if fold(span) not in texts[sid]]
+    assert not missing
+
+
+def test_every_quote_states_its_value_with_the_scale_word(repo):
+    for name in ("indicators", "targets"):
+        for r in rows(repo, name):
+            if r["value"]:
+                stated = {float(n.value) for n in read_numbers(r["quote"])}
+                assert float(r["value"]) in stated, (r["record_id"], r["value"], r["quote"])
+
+
+def test_every_record_field_has_provenance(repo):
+    traced = {(r["resource"], r["record_id"], r["field"]): r for r in rows(repo, "provenance")}
+    for name, year in (("indicators", "period"), ("targets", "target_year")):
+        for r in rows(repo, name):
+            fields = ["region_id", "indicator", year] + [f for f in ("value", "unit", "comparator", "announced") if r.get(f)]
+            for field in fields:
+                p = traced.get((name, r["record_id"], field))
+                assert p is not None, (name, r["record_id"], field)
+                assert p["source_id"] == r["source_id"]
+                if p["method"] == "inferred":
+                    assert p["note"], f"inferred without saying from what: {r['record_id']} {field}"
+
+
+# Numbers in the articles that are not figures of the package, each with why.
+NOT_FIGURES = {
+    ("scmp", "2022"): "when ChatGPT appeared ('late 2022'): not an AI-industry figure",
+    ("scmp", "2024"): "copyright lines",
+    ("techbuzzpro", "one"): "the pronoun in 'one's strengths'",
+    ("techtimes", "2023"): "the summary line restating the core AI industry's 2023 value (finding techtimes-core-vs-industry)",
+    ("techtimes", "2"): "photo caption date 'February 2, 2024'",
+    ("techtimes", "2024"): "photo caption date and copyright line",
+    ("ceoinsights", "11"): "the mirror's page header date 'Jun.2024 11'",
+    ("ceoinsights", "61"): "the mirror's page views 'Views: 61'",
+    ("ceoinsights", "second"): "'per second' in the article's explanation of exaflops",
+    ("ceoinsights", "10"): "byline date 'Monday 10 June, 2024'",
+    ("ceoinsights", "2024"): "byline date 'Monday 10 June, 2024'",
+}
+
+
+def test_no_number_left_behind(repo, texts):
+    """Every number in every article lies inside some evidence span of that article, or is listed above."""
+    spans: dict[str, set[str]] = {}
+    for r in rows(repo, "provenance"):
+        spans.setdefault(r["source_id"], set()).add(fold(r["evidence"]))
+    left = set()
+    for sid, text in texts.items():
+        covered = [(m.start(), m.end()) for span in spans.get(sid, ()) for m in re.finditer(re.escape(span), text)]
+        for n in read_numbers(text):
+            if not any(a <= n.start and n.end <= b for a, b in covered):
+                left.add((sid, n.text))
+    assert left == set(NOT_FIGURES), f"numbers without a row: {sorted(left - set(NOT_FIGURES))}; " \
+                                     f"listed but now covered: {sorted(set(NOT_FIGURES) - left)}"
+
+
+def test_both_rows_kept_when_articles_repeat_a_figure(repo):
+    """The 300 billion yuan target for 2025 is stated by three articles: three rows, one per source."""
+    same = [r for r in rows(repo, "targets") if r["region_id"] == "guangdong" and r["indicator"] == "ai_industry_value"
+            and r["target_year"] == "2025"]
+    assert sorted(r["source_id"] for r in same) == ["ceoinsights", "multiplatform", "scmp"]
+    assert {r["value"] for r in same} == {"300000000000"}
+
+
+def test_currency_equivalents_are_rows_linked_to_their_yuan_row(repo):
+    for name in ("indicators", "targets"):
+        table = {r["record_id"]: r for r in rows(repo, name)}
+        usd = [r for r in table.values() if r["unit"] == "USD"]
+        assert usd
+        for r in usd:
+            base = table[r["equivalent_of"]]
+            assert base["unit"] == "CNY" and base["source_id"] == r["source_id"] and base["quote"] == r["quote"]
+
+
+def test_values_are_plain_numbers_in_base_units(repo):
+    for name in ("indicators", "targets"):
+        for r in rows(repo, name):
+            assert re.fullmatch(r"|-?[0-9]+(\.[0-9]+)?", r["value"]), r["record_id"]
+
+
+def test_files_are_utf8_with_newline_line_ends(repo):
+    for path in sorted((repo / "data").glob("*.csv")):
+        raw = path.read_bytes()
+        raw.decode("utf-8")
+        assert b"\r" not in raw and not raw.startswith(b"\xef\xbb\xbf") and raw.endswith(b"\n"), path.name

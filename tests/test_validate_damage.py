@@ -1,0 +1,132 @@
+"""The validator against damaged copies of the package: each damage is reported
+with its file, line and field, the undamaged package passes, and every error
+the official `frictionless validate` finds on the same copy we find too."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+from conftest import VENV_BIN, copy_package
+from damage import CASES, broken_descriptor
+
+from schemas.descriptor import UnusableInput
+from schemas.validate import validate
+
+
+@pytest.fixture
+def damaged(tmp_path, archive, request):
+    case = request.param
+    pkg = copy_package(tmp_path / "pkg")
+    arch = tmp_path / "archive"
+    shutil.copytree(archive, arch)
+    expected = case.damage(pkg, arch)
+    return case, pkg, arch, expected
+
+
+def test_undamaged_package_passes(repo, archive):
+    report = validate(repo, archive)
+    assert report.valid, report.to_text()
+    assert report.rows["indicators"] > 0 and report.findings
+
+
+@pytest.mark.parametrize("damaged", CASES, ids=[c.name for c in CASES], indirect=True)
+def test_damage_is_reported_where_it_is(damaged):
+    case, pkg, arch, expected = damaged
+    report = validate(pkg, arch)
+    assert not report.valid
+    found = {(p.file, p.line, p.field, p.code) for p in report.problems}
+    for want in expected:
+        assert want in found, f"{case.name}: {want} not reported; got:\n{report.to_text()}"
+    for p in report.problems:  # every message says where, what and what was expected
+        assert p.file and p.message and p.expected
+        assert p.text().startswith(p.location() + ": ") and "; expected " in p.text()
+
+
+@pytest.mark.parametrize("damaged", [c for c in CASES if c.archive], ids=[c.name for c in CASES if c.archive],
+                         indirect=True)
+def test_archive_damage_is_invisible_without_the_archive(damaged):
+    """Without an archive the report says quotes were not checked, and these cases pass for that reason."""
+    case, pkg, _arch, expected = damaged
+    report = validate(pkg)
+    assert not {(p.file, p.line, p.field, p.code) for p in report.problems} & set(expected)
+    assert "NOT checked" in report.to_text()
+
+
+def _frictionless(pkg) -> dict:
+    out = subprocess.run([str(VENV_BIN / "frictionless"), "validate", "--json", "--limit-errors", "0",
+                          str(pkg / "datapackage.json")], capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+# Which of our problem codes answer each kind of error frictionless reports.
+KINDS = {
+    "type-error": ("type-error",),
+    "constraint-error": ("not_nullable", "isin", "pattern", "greater_than", "less_than", "str_length", "primary-key"),
+    "foreign-key": ("foreign-key",),
+    "primary-key": ("primary-key", "blank-row"),  # a blank row's key is empty: one problem, reported once
+    "unique-error": ("unique-error", "primary-key"),
+    "missing-cell": ("missing-cell",),
+    "extra-cell": ("extra-cell",),
+    "blank-row": ("blank-row",),
+    "encoding-error": ("encoding-error",),
+    "scheme-error": ("missing-file",),
+    "source-error": ("missing-file", "empty-file", "source-error"),
+    "field-error": ("field-error",),
+}
+HEADER = ("missing-label", "extra-label", "incorrect-label", "duplicate-label", "blank-label", "blank-header")
+
+
+@pytest.mark.parametrize("damaged", [c for c in CASES if not c.archive], ids=[c.name for c in CASES if not c.archive],
+                         indirect=True)
+def test_parity_with_frictionless(damaged):
+    """Every error frictionless reports on a damaged copy we report too: at the same file and line, of a
+    corresponding kind. Frictionless reads cells by position, so once a header is wrong every row of that
+    file shifts and its row errors there are echoes of the header; for such a file we must report the
+    header itself (line 1)."""
+    case, pkg, arch, _ = damaged
+    theirs = _frictionless(pkg)
+    ours = validate(pkg, arch)
+    errors = [(None, e) for e in theirs["errors"]] + [(t, e) for t in theirs["tasks"] for e in t["errors"]]
+    assert errors or case.name in NOT_FRICTIONLESS, \
+        f"{case.name}: frictionless found nothing; list it in NOT_FRICTIONLESS if that is expected"
+    for task, err in errors:
+        file = "datapackage.json" if task is None else _file_of(task, pkg)
+        mine = [p for p in ours.problems if p.file == file or (task is None and p.layer == "descriptor")]
+        if err["type"] in HEADER or any(p.code in HEADER for p in mine):
+            assert any(p.code in HEADER and p.line == 1 for p in mine), f"{case.name}: header error not reported"
+            continue
+        kinds = KINDS.get(err["type"])
+        assert kinds, f"{case.name}: frictionless error type {err['type']!r} has no counterpart in KINDS"
+        # a file-level error is also echoed by every table whose foreign keys read that file
+        where = [p for p in mine if p.line == err["rowNumber"]] if err.get("rowNumber") else ours.problems
+        assert any(p.code.startswith(kinds) for p in where), (
+            f"{case.name}: frictionless {err['type']} at {file}:{err.get('rowNumber')} ({err['message']}) "
+            f"has no counterpart in our report:\n{ours.to_text()}")
+
+
+# Damage that only the data model's rules see: frictionless has nothing to say about these.
+NOT_FRICTIONLESS = {
+    "negative-money", "percent-over-100", "swapped-unit", "duplicate-figure", "value-not-in-quote",
+    "value-evidence-wrong", "stated-year-wrong", "hedge-swapped", "lost-provenance", "provenance-wrong-source",
+    "formula-text", "count-not-whole", "qualitative-with-value", "target-before-announcement",
+    "currency-link-mismatch", "finding-unknown-record", "byte-order-mark", "crlf",
+}
+
+
+def _file_of(task, pkg) -> str:
+    place = task.get("place", "")
+    return str(place).replace(str(pkg) + "/", "") if place else f"data/{task['name']}.csv"
+
+
+def test_broken_descriptor_is_unusable(tmp_path):
+    pkg = copy_package(tmp_path / "pkg")
+    broken_descriptor(pkg, None)
+    with pytest.raises(UnusableInput, match=r"datapackage.json:1: broken JSON"):
+        validate(pkg)
+
+
+def test_missing_archive_folder_is_unusable(repo, tmp_path):
+    with pytest.raises(UnusableInput, match="archive folder not found"):
+        validate(repo, tmp_path / "nowhere")
