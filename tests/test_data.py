@@ -140,3 +140,22 @@ def test_files_are_utf8_with_newline_line_ends(repo):
         raw = path.read_bytes()
         raw.decode("utf-8")
         assert b"\r" not in raw and not raw.startswith(b"\xef\xbb\xbf") and raw.endswith(b"\n"), path.name
+
+
+def test_readme_lists_every_resource_as_the_descriptor_does(repo):
+    """The README's table of resources cannot drift from datapackage.json."""
+    descriptor = json.loads((repo / "datapackage.json").read_text(encoding="utf-8"))
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| ([a-z_]+) \| `([^`]+)` \|", readme, re.M)
+    assert listed == [(r["name"], r["path"]) for r in descriptor["resources"]]
+
+
+def test_readme_counts_match_the_data(repo):
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    targets = rows(repo, "targets")
+    counts = {"observed figures": len(rows(repo, "indicators")), "targets and projections": len(targets),
+              "field-level provenance rows": len(rows(repo, "provenance")),
+              "recorded problems": len(rows(repo, "findings"))}
+    for words, n in counts.items():
+        assert re.search(rf"\b{n} {words}", readme.replace("\n", " ")), (words, n)
+    assert f"({sum(1 for t in targets if not t['value'])} of them\nqualitative)" in readme
