@@ -86,11 +86,11 @@ def _verbatim(typed: dict[str, Typed], texts: dict[str, str]) -> list[Problem]:
         pairs = t.frame[["source_id", col]]
         checkable = pairs["source_id"].isin(list(texts)) & pairs[col].notna()
         distinct = pairs[checkable].drop_duplicates()
-        missing = {(sid, span) for sid, span in distinct.itertuples(index=False) if fold(span) not in texts[sid]}
+        missing = [(sid, span) for sid, span in distinct.itertuples(index=False) if fold(span) not in texts[sid]]
         if not missing:
             continue
-        bad = checkable & pd.Series(list(zip(pairs["source_id"], pairs[col])), index=pairs.index).isin(missing)
-        for pos in np.flatnonzero(bad.to_numpy()):
+        bad = _rows_in(pairs, pd.DataFrame(missing, columns=["source_id", col])) & checkable.to_numpy()
+        for pos in np.flatnonzero(bad):
             sid, span = pairs.iloc[pos]
             problems.append(_problem(t, pos, col, f"{_short(span)!r} is not in the archived text of {sid}",
                                      "a verbatim span of the article (only whitespace may differ)", "not-verbatim"))
@@ -138,8 +138,8 @@ def _numbers(typed: dict[str, Typed]) -> list[Problem]:
         exact = pd.MultiIndex.from_frame(joined[["evidence", "value"]]).isin(
             pd.MultiIndex.from_frame(single[["span", "number"]]))
         pairs = joined[["evidence", "quote"]].drop_duplicates()
-        outside = {(e, q) for e, q in pairs.itertuples(index=False) if not (isinstance(q, str) and fold(e) in fold(q))}
-        inside = ~pd.Series(list(zip(joined["evidence"], joined["quote"])), index=joined.index).isin(outside).to_numpy()
+        outside = [(e, q) for e, q in pairs.itertuples(index=False) if not (isinstance(q, str) and fold(e) in fold(q))]
+        inside = ~_rows_in(joined[["evidence", "quote"]], pd.DataFrame(outside, columns=["evidence", "quote"]))
         for row in joined[~exact].itertuples(index=False):
             problems.append(_problem(prov, row.prov_pos, "evidence",
                                      f"the value evidence {_short(row.evidence)!r} does not read as "
@@ -154,46 +154,61 @@ def _numbers(typed: dict[str, Typed]) -> list[Problem]:
     return problems
 
 
+def _positions(ids: pd.Series, of: pd.Series) -> np.ndarray:
+    """Row of `of` holding each of `ids` (its first row when repeated), -1 where none does."""
+    first = ~of.duplicated().to_numpy()
+    found = pd.Index(of[first]).get_indexer(ids)
+    return np.where(found >= 0, np.flatnonzero(first)[found], -1)
+
+
 def _coverage(desc: Descriptor, typed: dict[str, Typed]) -> list[Problem]:
-    """Every non-empty traced field of every record has a provenance row, and every provenance row a record."""
+    """Every non-empty traced field of every record has a provenance row from the record's source,
+    and every provenance row belongs to a non-empty traced field of a record."""
     prov = typed.get("provenance")
     if prov is None or not {"resource", "record_id", "field", "source_id"} <= set(prov.frame.columns):
         return []
-    p = prov.frame.assign(prov_pos=np.arange(len(prov.frame)))
+    p = prov.frame
     problems = []
     for name in RECORD_TABLES:
         t = typed.get(name)
-        if t is None or "record_id" not in t.frame.columns:
+        if t is None or not {"record_id", "source_id"} <= set(t.frame.columns):
             continue
-        f = t.frame.assign(rec_pos=np.arange(len(t.frame)))
+        f = t.frame
         traced = [c for c in ("region_id", "indicator", YEAR_FIELD[name], "value", "unit", "comparator", "announced")
                   if c in f.columns]
-        long = f.melt(id_vars=["record_id", "source_id", "rec_pos"], value_vars=traced, var_name="field",
-                      value_name="cell")
-        long = long[long["cell"].notna() & long["record_id"].notna()]
-        mine = p[p["resource"] == name]
-        merged = long.merge(mine[["record_id", "field", "source_id", "prov_pos"]], on=["record_id", "field"],
-                            how="left", suffixes=("", "_prov"))
-        for rec_pos, field in merged.loc[merged["prov_pos"].isna(), ["rec_pos", "field"]].itertuples(index=False):
-            problems.append(_problem(t, rec_pos, field, f"no provenance row for {field}",
-                                     f"a row in provenance.csv for ({name}, {f.iloc[rec_pos]['record_id']}, {field})",
-                                     "provenance-missing"))
-        wrong = merged["prov_pos"].notna() & (merged["source_id"] != merged["source_id_prov"])
-        for pos, sid, psid in merged.loc[wrong, ["prov_pos", "source_id", "source_id_prov"]].itertuples(index=False):
-            problems.append(_problem(prov, pos, "source_id", f"evidence from {psid}, but the record's source is {sid}",
-                                     "the record's own source_id", "provenance-source"))
-        cells = pd.MultiIndex.from_frame(long[["record_id", "field"]])
-        stray = ~pd.MultiIndex.from_frame(mine[["record_id", "field"]]).isin(cells)
-        ids = set(f["record_id"].dropna())
-        for (_, row) in mine[stray].iterrows():
-            if row["record_id"] in ids:
-                message = f"{row['field']} of {row['record_id']} is empty or not traced"
-                expected = "provenance only for non-empty traced fields"
+        rows = np.flatnonzero((p["resource"] == name).fillna(False).to_numpy())
+        mine = p.iloc[rows]
+        at = _positions(mine["record_id"], f["record_id"])
+        fields = mine["field"].fillna("").to_numpy(dtype=object)
+        stray = at < 0
+        for field in traced:
+            cell = f[field].notna().to_numpy() & f["record_id"].notna().to_numpy()
+            this = (fields == field) & (at >= 0)
+            has = np.zeros(len(f), dtype=bool)
+            has[at[this]] = True
+            for pos in np.flatnonzero(cell & ~has):
+                problems.append(_problem(t, pos, field, f"no provenance row for {field}",
+                                         f"a row in provenance.csv for ({name}, {f['record_id'].iloc[pos]}, {field})",
+                                         "provenance-missing"))
+            stray |= this & ~cell[np.maximum(at, 0)]
+        stray |= (at >= 0) & ~np.isin(fields, traced)
+        for i in np.flatnonzero(stray):
+            row = mine.iloc[i]
+            if at[i] < 0:
+                message, expected, field = (f"{row['record_id']!r} is not a record of {name}.csv",
+                                            f"a record_id of {desc.resources[name].path}", "record_id")
             else:
-                message = f"{row['record_id']!r} is not a record of {name}.csv"
-                expected = f"a record_id of {desc.resources[name].path}"
-            problems.append(_problem(prov, row["prov_pos"], "record_id" if row["record_id"] not in ids else "field",
-                                     message, expected, "provenance-orphan"))
+                message, expected, field = (f"{row['field']} of {row['record_id']} is empty or not traced",
+                                            "provenance only for non-empty traced fields", "field")
+            problems.append(_problem(prov, rows[i], field, message, expected, "provenance-orphan"))
+        known = at >= 0
+        theirs = np.full(len(mine), "", dtype=object)
+        theirs[known] = f["source_id"].fillna("").to_numpy(dtype=object)[at[known]]
+        wrong = known & (mine["source_id"].fillna("").to_numpy(dtype=object) != theirs)
+        for i in np.flatnonzero(wrong):
+            problems.append(_problem(prov, rows[i], "source_id",
+                                     f"evidence from {mine['source_id'].iloc[i]}, but the record's source is {theirs[i]}",
+                                     "the record's own source_id", "provenance-source"))
     return problems
 
 
@@ -209,11 +224,13 @@ def _field_evidence(typed: dict[str, Typed]) -> list[Problem]:
         year = YEAR_FIELD[name]
         if t is None or not {"record_id", year, "unit", "comparator"} <= set(t.frame.columns):
             continue
-        rec = t.frame[["record_id", year, "unit", "comparator"]]
-        mine = p[(p["resource"] == name) & p["field"].isin([year, "unit", "comparator"])]
-        j = mine.merge(rec, on="record_id", how="inner")
-        if j.empty:
+        mine = p[((p["resource"] == name) & p["field"].isin([year, "unit", "comparator"])).fillna(False)]
+        at = _positions(mine["record_id"], t.frame["record_id"])
+        mine, at = mine[at >= 0], at[at >= 0]
+        if mine.empty:
             continue
+        rec = t.frame[[year, "unit", "comparator"]].iloc[at].reset_index(drop=True)
+        j = pd.concat([mine.reset_index(drop=True), rec], axis=1)
         distinct = j[["field", "evidence", "method", year, "unit", "comparator"]].drop_duplicates()
         bad = set()
         for field, evidence, method, y, unit, comp in distinct.itertuples(index=False):
@@ -237,6 +254,16 @@ def _field_evidence(typed: dict[str, Typed]) -> list[Problem]:
                                      f"the {row.field} evidence {_short(row.evidence)!r} {row.message} "
                                      f"({row.record_id})", row.expected, f"evidence-{row.field}"))
     return problems
+
+
+def _rows_in(frame: pd.DataFrame, keys: pd.DataFrame) -> np.ndarray:
+    """For each row of `frame`, whether its values (in keys' columns) are a row of `keys`."""
+    if keys.empty:
+        return np.zeros(len(frame), dtype=bool)
+    cols = list(keys.columns)
+    hits = frame[cols].merge(keys.drop_duplicates().astype(frame[cols].dtypes.to_dict()).assign(_hit=True),
+                             on=cols, how="left")  # a left merge keeps the frame's order
+    return hits["_hit"].notna().to_numpy()
 
 
 def _short(text: str, n: int = 80) -> str:
