@@ -1,0 +1,1 @@
+"""Code behind the scripts: the docs site, the release exports, the benchmark."""
