@@ -228,7 +228,13 @@ def _record_rules(name: str, res: Resource, typed: dict[str, Typed]) -> list[Rul
                                  "without equivalent_of",
                                  "a currency-equivalent indicator linked to a row of its relates_to indicator "
                                  "with the same region, year and source")))
-    if name == "targets":
+    if name == "targets":  # findings, provenance and anchors name a record by its id alone
+        observed = typed.get("indicators")
+        ids = observed.frame["record_id"].dropna().unique() if observed is not None \
+            and "record_id" in observed.frame.columns else []
+        rules.append(Rule("record_id", ("record_id",), lambda df: ~df["record_id"].isin(ids),
+                          lambda r: (f"record_id {r['record_id']!r} is also a record of indicators.csv",
+                                     "a record_id used by one record in indicators.csv and targets.csv together")))
         rules.append(Rule("target_year", ("target_year", "announced"),
                           lambda df: df["announced"].isna() | df["target_year"].isna()
                           | (df["target_year"] >= pd.to_numeric(df["announced"].str.slice(0, 4), errors="coerce")),

@@ -256,6 +256,8 @@ CASES = [
     Case("finding-unknown-record", finding_unknown_record),
     Case("bad-date", edit("sources", "techtimes", "published_latest", "2024-02-30", key="source_id", code="type-error")),
     Case("bad-url", edit("sources", "techtimes", "url", "techtimes dot com", key="source_id", code="type-error")),
+    Case("script-url", edit("sources", "techtimes", "url", "javascript://alert(1)", key="source_id", code="pattern")),
+    Case("record-id-in-both-tables", edit("targets", GD_T25, "record_id", GD, code="rule:record_id")),
     Case("truncated-row", truncated_row),
     Case("extra-cell", extra_cell),
     Case("blank-row", blank_row),
