@@ -15,16 +15,26 @@
 None of these fails validation: they are facts about the sources. Only
 arithmetic that is impossible inside one row (an exchange rate from a zero
 or negative amount) is an error.
+
+The arithmetic runs over whole columns, and a finding keeps its records as row
+positions: its sentence is written only when it is read (`Findings`), so a
+package of a million records with half a million findings costs columns of
+numbers, not half a million objects.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from .descriptor import RECORD_TABLES
+from .frames import lean, position_in, row_of
 from .numbers import human
 from .report import Finding, Problem
 from .structure import Typed
@@ -32,12 +42,72 @@ from .structure import Typed
 BANDS = Path(__file__).with_name("exchange_rate_bands.csv")
 YEAR = {"indicators": "period", "targets": "target_year"}
 APPROX = 0.05  # '~' reads as within 5% when two sources are compared
-COLUMNS = ["resource", "record_id", "region_id", "indicator", "year", "value", "unit", "comparator", "source_id",
-           "line"]
+TEXT = ("record_id", "region_id", "indicator", "unit", "comparator", "source_id", "equivalent_of")
+
+
+@dataclass
+class Part:
+    """The findings of one check: a row each, records as positions (columns p_*, or `members`)."""
+
+    check: str
+    frame: pd.DataFrame
+    render: Callable[["Findings", object], Finding]
+
+
+class Findings(Sequence):
+    """All findings, as columns; each Finding (with its sentence) is made when read."""
+
+    def __init__(self, rec: pd.DataFrame | None = None, parts: list[Part] | None = None):
+        self.rec = rec
+        self.parts = [p for p in (parts or []) if len(p.frame)]
+        self._ends = np.cumsum([len(p.frame) for p in self.parts])
+        self._plain: dict = {}
+
+    def __len__(self) -> int:
+        return int(self._ends[-1]) if len(self._ends) else 0
+
+    def __iter__(self):
+        for part in self.parts:
+            for row in part.frame.itertuples(index=False):
+                yield part.render(self, row)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        k = int(np.searchsorted(self._ends, i, side="right"))
+        start = int(self._ends[k - 1]) if k else 0
+        part = self.parts[k]
+        return part.render(self, next(part.frame.iloc[[i - start]].itertuples(index=False)))
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        out: dict[tuple[str, str], int] = {}
+        for part in self.parts:
+            for status, n in part.frame["status"].value_counts(sort=False).items():
+                out[(part.check, status)] = int(n)
+        return out
+
+    def ref(self, pos) -> dict:
+        return {"resource": self.cell("resource", pos), "record_id": self.cell("record_id", pos),
+                "source_id": self.cell("source_id", pos), "line": int(self.cell("line", pos))}
+
+    def cell(self, col: str, pos):
+        """One cell of the records, for a sentence: each column becomes a plain list when first read."""
+        column = self._plain.get(col)
+        if column is None:
+            series = self.rec[col]
+            if isinstance(series.dtype, pd.CategoricalDtype):
+                labels = np.append(np.asarray(series.cat.categories.to_numpy(dtype=object), dtype=object), None)
+                column = labels[series.cat.codes.to_numpy()].tolist()  # code -1 takes the None at the end
+            else:
+                column = [None if v != v else v for v in series.tolist()]
+            self._plain[col] = column
+        return column[pos]
 
 
 def records(typed: dict[str, Typed]) -> pd.DataFrame:
-    """Both record tables in one long frame, with their CSV lines."""
+    """Both record tables in one frame (with their CSV lines); text columns share one set of categories."""
     parts = []
     for name in RECORD_TABLES:
         t = typed.get(name)
@@ -45,222 +115,314 @@ def records(typed: dict[str, Typed]) -> pd.DataFrame:
         if t is None or not need <= set(t.frame.columns):
             continue
         f = t.frame.rename(columns={YEAR[name]: "year"})
-        extra = [c for c in ("equivalent_of",) if c in f.columns]
-        parts.append(f[COLUMNS[1:-1] + extra].assign(resource=name, line=t.table.lines))
+        cols = {c: f[c] if c in f.columns else _no_text(len(f)) for c in TEXT}
+        parts.append(pd.DataFrame({**cols, "year": f["year"].astype("float64").to_numpy(),
+                                   "value": f["value"].to_numpy(dtype="float64", na_value=np.nan),
+                                   "line": t.table.lines, "resource": name}))
     if not parts:
-        return pd.DataFrame(columns=COLUMNS + ["equivalent_of"])
-    out = pd.concat(parts, ignore_index=True)
-    return out[out["record_id"].notna() & out["value"].notna() & out["year"].notna()].reset_index(drop=True)
+        return pd.DataFrame(columns=[*TEXT, "year", "value", "line", "resource"])
+    rec = pd.DataFrame({c: _stack([p[c] for p in parts]) for c in parts[0].columns})
+    rec["resource"] = rec["resource"].astype("category")
+    keep = rec["record_id"].notna() & rec["value"].notna() & rec["year"].notna()
+    return rec[keep].reset_index(drop=True)
 
 
-def check(typed: dict[str, Typed]) -> tuple[list[Problem], list[Finding]]:
+def _no_text(n: int) -> pd.Series:
+    return pd.Series(pd.Categorical.from_codes(np.full(n, -1, dtype=np.int32), dtype=pd.CategoricalDtype(
+        pd.Index([], dtype=pd.StringDtype("pyarrow")))))
+
+
+def _stack(columns: list[pd.Series]) -> pd.Series:
+    if isinstance(columns[0].dtype, pd.CategoricalDtype):
+        return lean(pd.Series(union_categoricals([c.astype("category") for c in columns], ignore_order=True)))
+    return pd.concat(columns, ignore_index=True)
+
+
+def check(typed: dict[str, Typed]) -> tuple[list[Problem], Findings]:
     rec = records(typed)
-    defs = _frame(typed, "indicator_definitions", ["indicator", "relation", "relates_to"]).set_index("indicator")
-    rec = rec.join(defs, on="indicator")
-    problems, findings = [], []
-    p, f = currency_pairs(rec, typed)
-    problems += p
-    findings += f
-    findings += share_parts(rec, typed)
-    findings += share_base(rec)
-    findings += target_growth(rec)
-    findings += growth_prior(rec)
-    findings += same_figure(rec)
-    return problems, findings
+    defs = _frame(typed, "indicator_definitions", ["indicator", "relation", "relates_to"]).astype(object)
+    by_code = defs.drop_duplicates("indicator").set_index("indicator").reindex(rec["indicator"].cat.categories)
+    codes = rec["indicator"].cat.codes.to_numpy()
+    for col in ("relation", "relates_to"):
+        rec[col] = np.where(codes >= 0, by_code[col].to_numpy(dtype=object)[np.maximum(codes, 0)], None)
+    # the indicator a relation points at, as a code of rec's indicator column (-1: none)
+    rec["relates_code"] = position_in(pd.Index(pd.array(rec["relates_to"].fillna("").to_numpy(dtype=object),
+                                                        dtype=rec["indicator"].cat.categories.dtype)),
+                                      rec["indicator"].cat.categories)
+    problems, parts = currency_pairs(rec, typed)
+    parts += [share_parts(rec, typed), share_base(rec), target_growth(rec), growth_prior(rec), same_figure(rec)]
+    return problems, Findings(rec, [p for p in parts if p is not None])
 
 
 # ------------------------------------------------------------- the checks
-def currency_pairs(rec: pd.DataFrame, typed) -> tuple[list[Problem], list[Finding]]:
-    usd = rec[(rec["relation"] == "currency_equivalent") & rec.get("equivalent_of", pd.Series(dtype=str)).notna()]
-    pairs = usd.merge(rec.add_prefix("base_"), left_on=["resource", "equivalent_of"],
-                      right_on=["base_resource", "base_record_id"])
-    if pairs.empty:
+def currency_pairs(rec: pd.DataFrame, typed) -> tuple[list[Problem], list[Part]]:
+    usd = np.flatnonzero((rec["relation"] == "currency_equivalent").to_numpy() & rec["equivalent_of"].notna().to_numpy())
+    base = row_of(rec["equivalent_of"], rec["record_id"])[usd]
+    usd, base = usd[base >= 0], base[base >= 0]
+    if not len(usd):
         return [], []
     sources = _frame(typed, "sources", ["source_id", "published", "published_earliest"])
-    year = pd.to_numeric(sources["published"].str.slice(0, 4), errors="coerce").fillna(
+    year = pd.to_numeric(sources["published"].astype(object).str.slice(0, 4), errors="coerce").fillna(
         sources["published_earliest"].dt.year)
-    pairs["pub_year"] = pairs["source_id"].map(dict(zip(sources["source_id"], year)))
-    bands = pd.read_csv(BANDS)
-    pairs = pairs.merge(bands, left_on="pub_year", right_on="year", how="left", suffixes=("", "_band"))
-    problems, findings = [], []
-    for r in pairs.itertuples(index=False):
-        who = [_ref(r, ""), _ref(r, "base_")]
-        if r.value <= 0 or r.base_value <= 0:
-            problems.append(Problem("consistency", f"data/{r.resource}.csv", int(r.line), "value",
-                                    f"{human(r.base_value, r.base_unit)} and {human(r.value, r.unit)} cannot make an "
-                                    "exchange rate", "two positive amounts", "impossible-rate"))
-            continue
-        rate = r.base_value / r.value
-        figures = {"yuan": r.base_value, "usd": r.value, "cny_per_usd": round(rate, 4), "year": _int(r.pub_year),
-                   "band_min": _num(r.min_cny_per_usd), "band_max": _num(r.max_cny_per_usd)}
-        said = f"{human(r.base_value, 'CNY')} {_hedge(r.base_comparator)}= {human(r.value, 'USD')} {_hedge(r.comparator)}"
-        if pd.isna(r.min_cny_per_usd):
-            status, band = "no_band", f"no band for {figures['year']} in exchange_rate_bands.csv"
-        else:
-            inside = r.min_cny_per_usd <= rate <= r.max_cny_per_usd
-            status = "inside_band" if inside else "outside_band"
-            band = (f"{'inside' if inside else 'OUTSIDE'} the {figures['year']} band of {r.min_cny_per_usd}"
-                    f" to {r.max_cny_per_usd} ({r.source.split(':')[0]})")
-        findings.append(Finding("currency_pair", status,
-                                f"{r.region_id} {r.base_indicator} {int(r.year)} ({r.source_id}): {said.strip()} implies "
-                                f"{rate:.4f} yuan per US dollar, {band}.", who, figures))
-    return problems, findings
+    pub = pd.Series(year.to_numpy(), index=sources["source_id"].astype(object)).groupby(level=0).first()
+    f = pd.DataFrame({"p_usd": usd, "p_base": base,
+                      "usd": rec["value"].to_numpy()[usd], "yuan": rec["value"].to_numpy()[base],
+                      "year": pub.reindex(rec["source_id"].astype(object).to_numpy()[usd]).to_numpy()})
+    impossible = (f["usd"] <= 0) | (f["yuan"] <= 0)
+    problems = [Problem("consistency", f"data/{rec['resource'].iat[p]}.csv", int(rec["line"].iat[p]), "value",
+                        f"{human(y, 'CNY')} and {human(u, 'USD')} cannot make an exchange rate", "two positive amounts",
+                        "impossible-rate") for p, y, u in f.loc[impossible, ["p_usd", "yuan", "usd"]].itertuples(index=False)]
+    f = f[~impossible].copy()
+    f["rate"] = f["yuan"] / f["usd"]
+    bands = pd.read_csv(BANDS).drop_duplicates("year").set_index("year")
+    for col in ("min_cny_per_usd", "max_cny_per_usd", "source"):
+        f[col] = bands[col].reindex(f["year"]).to_numpy()
+    inside = (f["min_cny_per_usd"] <= f["rate"]) & (f["rate"] <= f["max_cny_per_usd"])
+    f["status"] = np.where(f["min_cny_per_usd"].isna(), "no_band", np.where(inside, "inside_band", "outside_band"))
+    return problems, [Part("currency_pair", f.reset_index(drop=True), _render_currency)]
 
 
-def share_parts(rec: pd.DataFrame, typed) -> list[Finding]:
-    shares = rec[rec["relation"].isin(["share_of_parent", "share_of_national"])].copy()
-    if shares.empty:
-        return []
-    regions = _frame(typed, "regions", ["region_id", "parent_id", "level"])
+def _render_currency(fs: Findings, r) -> Finding:
+    said = f"{human(r.yuan, 'CNY')} {_hedge(fs.cell('comparator', r.p_base))}= {human(r.usd, 'USD')} " \
+           f"{_hedge(fs.cell('comparator', r.p_usd))}"
+    year = None if pd.isna(r.year) else int(r.year)
+    if r.status == "no_band":
+        band = f"no band for {year} in exchange_rate_bands.csv"
+    else:
+        band = (f"{'inside' if r.status == 'inside_band' else 'OUTSIDE'} the {year} band of {r.min_cny_per_usd} to "
+                f"{r.max_cny_per_usd} ({str(r.source).split(':')[0]})")
+    figures = {"yuan": r.yuan, "usd": r.usd, "cny_per_usd": round(r.rate, 4), "year": year,
+               "band_min": _num(r.min_cny_per_usd), "band_max": _num(r.max_cny_per_usd)}
+    return Finding("currency_pair", r.status,
+                   f"{fs.cell('region_id', r.p_usd)} {fs.cell('indicator', r.p_base)} {int(fs.cell('year', r.p_usd))} "
+                   f"({fs.cell('source_id', r.p_usd)}): {said.strip()} implies {r.rate:.4f} yuan per US dollar, {band}.",
+                   [fs.ref(r.p_usd), fs.ref(r.p_base)], figures)
+
+
+def share_parts(rec: pd.DataFrame, typed) -> Part | None:
+    shares = np.flatnonzero(rec["relation"].isin(["share_of_parent", "share_of_national"]).to_numpy())
+    if not len(shares):
+        return None
+    regions = _frame(typed, "regions", ["region_id", "parent_id", "level"]).astype(object)
     nation = regions.loc[regions["level"] == "country", "region_id"]
-    parent = dict(zip(regions["region_id"], regions["parent_id"]))
-    shares["den_region"] = np.where(shares["relation"] == "share_of_parent", shares["region_id"].map(parent),
-                                    nation.iloc[0] if len(nation) else None)
-    num = _best(shares, rec, {"region_id": "region_id", "relates_to": "indicator"}, "num_")
-    both = _best(num, rec, {"den_region": "region_id", "relates_to": "indicator"}, "den_")
-    findings = []
-    for r in both.itertuples(index=False):
-        if pd.isna(r.num_value) or pd.isna(r.den_region):
-            continue
-        lo, hi = _stated_interval(r.value, r.comparator)
-        stated = f"{human(r.value, 'percent')} ({_words(r.comparator)})"
-        parts = f"{human(r.num_value, r.num_unit)} {_hedge(r.num_comparator)}"
-        if pd.isna(r.den_value):
-            implied = r.num_value / (r.value / 100)
-            direction = {">": "below", ">=": "at most", "<": "above", "<=": "at least"}.get(r.comparator, "about")
-            findings.append(Finding(
-                "share_parts", "implied",
-                f"{r.region_id} {r.indicator} {int(r.year)} ({r.source_id}): {parts.strip()} as {stated} of "
-                f"{r.den_region} implies a {r.den_region} {r.relates_to} {direction} {human(implied, r.num_unit, 4)}; "
-                f"no {r.den_region} figure to check it against.",
-                [_ref(r, ""), _ref(r, "num_")], {"share": r.value, "part": r.num_value, "implied_whole": implied}))
-            continue
-        computed = r.num_value / r.den_value * 100
-        ok = lo <= computed <= hi
-        findings.append(Finding(
-            "share_parts", "agrees" if ok else "disagrees",
-            f"{r.region_id} {r.indicator} {int(r.year)} ({r.source_id}): stated {stated}; "
-            f"{parts.strip()} / {human(r.den_value, r.den_unit)} {_hedge(r.den_comparator)}= {computed:.2f}%, "
-            f"{'within' if ok else 'OUTSIDE'} {_interval_text(lo, hi)}.",
-            [_ref(r, ""), _ref(r, "num_"), _ref(r, "den_")],
-            {"stated": r.value, "part": r.num_value, "whole": r.den_value, "computed": round(computed, 4),
-             "accepted_min": lo, "accepted_max": hi}))
-    return findings
+    parent = regions.set_index("region_id")["parent_id"]
+    region_cats = rec["region_id"].cat.categories
+    whole_region = np.where(rec["relation"].to_numpy()[shares] == "share_of_parent",
+                            parent.reindex(rec["region_id"].astype(object).to_numpy()[shares]).to_numpy(),
+                            nation.iloc[0] if len(nation) else None)
+    whole_code = position_in(pd.Index(pd.array(pd.Series(whole_region).fillna("").to_numpy(dtype=object),
+                                               dtype=region_cats.dtype)), region_cats)
+    part = _best(rec, shares, rec["region_id"].cat.codes.to_numpy()[shares])
+    whole = _best(rec, shares, whole_code)
+    f = pd.DataFrame({"p_share": shares, "p_part": part, "p_whole": whole, "whole_code": whole_code})
+    f = f[f["p_part"] >= 0].copy()
+    if f.empty:
+        return None
+    v = rec["value"].to_numpy()
+    f["share"], f["part"] = v[f["p_share"]], v[f["p_part"]]
+    f["whole"] = np.where(f["p_whole"] >= 0, v[np.maximum(f["p_whole"], 0)], np.nan)
+    f = f[f["whole_code"] >= 0]  # no region to divide by: nothing to say
+    lo, hi = _stated(f["share"].to_numpy(), rec["comparator"].astype(object).to_numpy()[f["p_share"]], relative=None)
+    f["lo"], f["hi"] = lo, hi
+    f["computed"] = f["part"] / f["whole"] * 100
+    ok = (f["lo"] <= f["computed"]) & (f["computed"] <= f["hi"])
+    f["status"] = np.where(f["whole"].isna(), "implied", np.where(ok, "agrees", "disagrees"))
+    f["whole_region"] = region_cats.to_numpy(dtype=object)[f["whole_code"]]
+    return Part("share_parts", f.reset_index(drop=True), _render_share)
 
 
-def share_base(rec: pd.DataFrame) -> list[Finding]:
-    shares = rec[rec["relation"] == "share_of_external"]
-    if shares.empty:
-        return []
-    withnum = _best(shares, rec, {"region_id": "region_id", "relates_to": "indicator"}, "num_")
-    withnum = withnum[withnum["num_value"].notna()]
-    findings = []
-    for (src, region, ind, res), g in withnum.groupby(["source_id", "region_id", "indicator", "resource"]):
-        if len(g) < 2:
-            continue
-        half = g["value"].map(_half_unit)
-        low = g["num_value"] / ((g["value"] + half) / 100)
-        high = g["num_value"] / ((g["value"] - half) / 100)
-        ok = low.max() <= high.min()
-        each = "; ".join(f"{human(n, u)} / {human(v, 'percent')} = {human(n / (v / 100), u, 4)} "
-                         f"({human(lo_, u, 4)} to {human(hi_, u, 4)})"
-                         for n, u, v, lo_, hi_ in zip(g["num_value"], g["num_unit"], g["value"], low, high))
-        findings.append(Finding(
-            "share_base", "agrees" if ok else "disagrees",
-            f"{region} {ind} ({src}): each share implies the base, within the rounding of the stated share: {each}. "
-            f"The implied bases {'overlap' if ok else 'do NOT overlap'}.",
-            [_ref(r, "") for r in g.itertuples(index=False)] + [_ref(r, "num_") for r in g.itertuples(index=False)],
-            {"implied_min": list(low), "implied_max": list(high)}))
-    return findings
+def _render_share(fs: Findings, r) -> Finding:
+    c = fs.cell
+    unit = c("unit", r.p_part)
+    stated = f"{human(r.share, 'percent')} ({_words(c('comparator', r.p_share))})"
+    parts = f"{human(r.part, unit)} {_hedge(c('comparator', r.p_part))}".strip()
+    head = f"{c('region_id', r.p_share)} {c('indicator', r.p_share)} {int(c('year', r.p_share))} ({c('source_id', r.p_share)})"
+    if r.status == "implied":
+        implied = r.part / (r.share / 100)
+        direction = {">": "below", ">=": "at most", "<": "above", "<=": "at least"}.get(c("comparator", r.p_share),
+                                                                                       "about")
+        relates = fs.cell("relates_to", r.p_share)
+        return Finding("share_parts", "implied",
+                       f"{head}: {parts} as {stated} of {r.whole_region} implies a {r.whole_region} {relates} "
+                       f"{direction} {human(implied, unit, 4)}; no {r.whole_region} figure to check it against.",
+                       [fs.ref(r.p_share), fs.ref(r.p_part)],
+                       {"share": r.share, "part": r.part, "implied_whole": implied})
+    ok = r.status == "agrees"
+    return Finding("share_parts", r.status,
+                   f"{head}: stated {stated}; {parts} / {human(r.whole, c('unit', r.p_whole))} "
+                   f"{_hedge(c('comparator', r.p_whole))}= {r.computed:.2f}%, {'within' if ok else 'OUTSIDE'} "
+                   f"{_interval_text(r.lo, r.hi)}.",
+                   [fs.ref(r.p_share), fs.ref(r.p_part), fs.ref(r.p_whole)],
+                   {"stated": r.share, "part": r.part, "whole": r.whole, "computed": round(r.computed, 4),
+                    "accepted_min": r.lo, "accepted_max": r.hi})
 
 
-def target_growth(rec: pd.DataFrame) -> list[Finding]:
-    targets = rec[rec["resource"] == "targets"]
-    observed = rec[rec["resource"] == "indicators"]
-    pairs = targets.merge(observed.add_prefix("obs_"), left_on=["region_id", "indicator"],
-                          right_on=["obs_region_id", "obs_indicator"])
-    pairs = pairs[pairs["obs_year"] < pairs["year"]]
+def share_base(rec: pd.DataFrame) -> Part | None:
+    shares = np.flatnonzero((rec["relation"] == "share_of_external").to_numpy())
+    if not len(shares):
+        return None
+    part = _best(rec, shares, rec["region_id"].cat.codes.to_numpy()[shares])
+    f = pd.DataFrame({"p_share": shares, "p_part": part})
+    f = f[f["p_part"] >= 0].copy()
+    v = rec["value"].to_numpy()
+    f["share"], f["part"] = v[f["p_share"]], v[f["p_part"]]
+    half = np.array([_half_unit(x) for x in f["share"]]) if len(f) else np.zeros(0)
+    f["low"] = f["part"] / ((f["share"] + half) / 100)
+    f["high"] = f["part"] / ((f["share"] - half) / 100)
+    keys = [rec[c].cat.codes.to_numpy()[f["p_share"]] for c in ("source_id", "region_id", "indicator")]
+    f["group"] = pd.MultiIndex.from_arrays([*keys, rec["resource"].cat.codes.to_numpy()[f["p_share"]]]).factorize()[0] \
+        if len(f) else []
+    groups = f.groupby("group")
+    out = groups.agg(low=("low", "max"), high=("high", "min"), n=("p_share", "size"))
+    out["members"] = groups["p_share"].agg(list)
+    out["parts"] = groups["p_part"].agg(list)
+    out = out[out["n"] >= 2]
+    out["status"] = np.where(out["low"] <= out["high"], "agrees", "disagrees")
+    return Part("share_base", out.reset_index(drop=True), _render_share_base)
+
+
+def _render_share_base(fs: Findings, r) -> Finding:
+    c = fs.cell
+    v = fs.rec["value"].to_numpy()
+    low, high, each = [], [], []
+    for s, p in zip(r.members, r.parts):
+        half = _half_unit(v[s])
+        lo_, hi_ = v[p] / ((v[s] + half) / 100), v[p] / ((v[s] - half) / 100)
+        low.append(lo_)
+        high.append(hi_)
+        u = c("unit", p)
+        each.append(f"{human(v[p], u)} / {human(v[s], 'percent')} = {human(v[p] / (v[s] / 100), u, 4)} "
+                    f"({human(lo_, u, 4)} to {human(hi_, u, 4)})")
+    ok = r.status == "agrees"
+    first = r.members[0]
+    return Finding("share_base", r.status,
+                   f"{c('region_id', first)} {c('indicator', first)} ({c('source_id', first)}): each share implies "
+                   f"the base, within the rounding of the stated share: {'; '.join(each)}. The implied bases "
+                   f"{'overlap' if ok else 'do NOT overlap'}.",
+                   [fs.ref(p) for p in r.members] + [fs.ref(p) for p in r.parts],
+                   {"implied_min": low, "implied_max": high})
+
+
+def target_growth(rec: pd.DataFrame) -> Part | None:
+    res = rec["resource"].astype(object).to_numpy()
+    key = rec["region_id"].cat.codes.to_numpy().astype(np.int64) * 1_000_003 + rec["indicator"].cat.codes.to_numpy()
+    t = pd.DataFrame({"key": key[res == "targets"], "p_target": np.flatnonzero(res == "targets")})
+    o = pd.DataFrame({"key": key[res == "indicators"], "p_obs": np.flatnonzero(res == "indicators")})
+    pairs = t.merge(o, on="key")
     if pairs.empty:
-        return []
-    latest = pairs.groupby("record_id")["obs_year"].transform("max")
-    pairs = pairs[pairs["obs_year"] == latest]
-    findings = []
-    for r in pairs.itertuples(index=False):
-        years = int(r.year) - int(r.obs_year)
-        if r.obs_value <= 0 or r.value <= 0:
-            continue
-        rate = ((r.value / r.obs_value) ** (1 / years) - 1) * 100
-        findings.append(Finding(
-            "target_growth", "implied",
-            f"{r.region_id} {r.indicator}: from {human(r.obs_value, r.obs_unit)} {_hedge(r.obs_comparator)}in "
-            f"{int(r.obs_year)} ({r.obs_source_id}) to {human(r.value, r.unit)} {_hedge(r.comparator)}by {int(r.year)} "
-            f"({r.source_id}) needs {rate:.1f}% a year over {years} year(s).",
-            [_ref(r, "obs_"), _ref(r, "")],
-            {"from": r.obs_value, "to": r.value, "years": years, "yearly_growth_percent": round(rate, 2)}))
-    return findings
+        return None
+    year, value = rec["year"].to_numpy(), rec["value"].to_numpy()
+    pairs["years"] = year[pairs["p_target"]] - year[pairs["p_obs"]]
+    pairs = pairs[pairs["years"] > 0]
+    latest = pairs.groupby("p_target")["years"].transform("min")  # the latest observation before the target
+    pairs = pairs[(pairs["years"] == latest) & (value[pairs["p_obs"]] > 0) & (value[pairs["p_target"]] > 0)].copy()
+    pairs["rate"] = ((value[pairs["p_target"]] / value[pairs["p_obs"]]) ** (1 / pairs["years"]) - 1) * 100
+    pairs["status"] = "implied"
+    return Part("target_growth", pairs.drop(columns="key").sort_values(["p_target", "p_obs"]).reset_index(drop=True),
+                _render_growth)
 
 
-def growth_prior(rec: pd.DataFrame) -> list[Finding]:
-    growth = rec[rec["relation"] == "growth_of"]
-    if growth.empty:
-        return []
-    g = _best(growth, rec, {"region_id": "region_id", "relates_to": "indicator"}, "base_")
-    g = g[g["base_value"].notna()].copy()
-    half = g["value"].map(_half_unit)
-    g["lo"] = g["base_value"] / (1 + (g["value"] + half) / 100)
-    g["mid"] = g["base_value"] / (1 + g["value"] / 100)
-    g["hi"] = g["base_value"] / (1 + (g["value"] - half) / 100)
-    # the base's hedge carries over: 'over 578 billion' implies 'over' the prior value
-    g.loc[g["base_comparator"].isin([">", ">="]), "hi"] = np.inf
-    g.loc[g["base_comparator"].isin(["<", "<="]), "lo"] = -np.inf
-    approx = g["base_comparator"] == "~"
-    g.loc[approx, "lo"] *= 1 - APPROX
-    g.loc[approx, "hi"] *= 1 + APPROX
-    g["prior_year"] = g["year"] - 1
-    prior = rec[COLUMNS].add_prefix("prior_")
-    g = g.merge(prior, left_on=["region_id", "relates_to", "prior_year", "resource"],
-                right_on=["prior_region_id", "prior_indicator", "prior_year", "prior_resource"], how="left")
-    findings = []
-    for r in g.itertuples(index=False):
-        bound = {">": "more than ", ">=": "at least ", "<": "less than ", "<=": "at most "}.get(r.base_comparator, "")
-        head = (f"{r.region_id} {r.relates_to}: {human(r.base_value, r.base_unit)} {_hedge(r.base_comparator)}in "
-                f"{int(r.year)} after {human(r.value, 'percent')} growth ({r.source_id}) implies {bound}"
-                f"{human(r.mid, r.base_unit, 4)} in {int(r.prior_year)} ({_range(r.lo, r.hi, r.base_unit)} "
-                f"within the rounding of the rate)")
-        refs = [_ref(r, ""), _ref(r, "base_")]
-        if pd.isna(r.prior_value):
-            findings.append(Finding("growth_prior", "implied", head + f"; no {int(r.prior_year)} figure to compare.",
-                                    refs, {"implied_prior": r.mid, "min": _num(r.lo), "max": _num(r.hi)}))
-            continue
-        plo, phi = _stated_interval(r.prior_value, r.prior_comparator, relative=APPROX)
-        ok = plo <= r.hi and r.lo <= phi
-        findings.append(Finding("growth_prior", "agrees" if ok else "disagrees",
-                                head + f"; {r.prior_source_id} states {_hedge(r.prior_comparator)}"
-                                f"{human(r.prior_value, r.prior_unit)}: {'consistent' if ok else 'NOT consistent'}.",
-                                refs + [_ref(r, "prior_")], {"implied_prior": r.mid, "stated_prior": r.prior_value}))
-    return findings
+def _render_growth(fs: Findings, r) -> Finding:
+    c = fs.cell
+    o, t = r.p_obs, r.p_target
+    years = int(r.years)
+    return Finding("target_growth", "implied",
+                   f"{c('region_id', t)} {c('indicator', t)}: from {human(c('value', o), c('unit', o))} "
+                   f"{_hedge(c('comparator', o))}in {int(c('year', o))} ({c('source_id', o)}) to "
+                   f"{human(c('value', t), c('unit', t))} {_hedge(c('comparator', t))}by {int(c('year', t))} "
+                   f"({c('source_id', t)}) needs {r.rate:.1f}% a year over {years} year(s).",
+                   [fs.ref(o), fs.ref(t)],
+                   {"from": c("value", o), "to": c("value", t), "years": years,
+                    "yearly_growth_percent": round(r.rate, 2)})
 
 
-def same_figure(rec: pd.DataFrame) -> list[Finding]:
-    keys = ["resource", "region_id", "indicator", "year"]
-    counts = rec.groupby(keys)["source_id"].transform("nunique")
-    multi = rec[counts > 1]
-    findings = []
-    for (res, region, ind, year), g in multi.groupby(keys):
-        bounds = [_stated_interval(v, c, relative=APPROX) for v, c in zip(g["value"], g["comparator"])]
-        lo, hi = max(b[0] for b in bounds), min(b[1] for b in bounds)
-        ok = lo <= hi
-        said = "; ".join(f"{s}: {_hedge(c)}{human(v, u)}" for s, c, v, u in
-                         zip(g["source_id"], g["comparator"], g["value"], g["unit"]))
-        what = "target" if res == "targets" else "figure"
-        findings.append(Finding(
-            "same_figure", "agrees" if ok else "conflict",
-            f"{region} {ind} {'by ' if res == 'targets' else ''}{int(year)}, one {what} from {g['source_id'].nunique()} "
-            f"sources: {said}. {'They agree' if ok else 'They CONFLICT'}"
-            f"{'' if ok else ' (no value satisfies them all)'}.",
-            [_ref(r, "") for r in g.itertuples(index=False)],
-            {"values": list(g["value"]), "comparators": list(g["comparator"])}))
-    return findings
+def growth_prior(rec: pd.DataFrame) -> Part | None:
+    growth = np.flatnonzero((rec["relation"] == "growth_of").to_numpy())
+    if not len(growth):
+        return None
+    base = _best(rec, growth, rec["region_id"].cat.codes.to_numpy()[growth])
+    f = pd.DataFrame({"p_growth": growth, "p_base": base})
+    f = f[f["p_base"] >= 0].copy()
+    if f.empty:
+        return None
+    v = rec["value"].to_numpy()
+    g, b = v[f["p_growth"]], v[f["p_base"]]
+    half = np.array([_half_unit(x) for x in g])
+    f["lo"], f["mid"], f["hi"] = b / (1 + (g + half) / 100), b / (1 + g / 100), b / (1 + (g - half) / 100)
+    comp = rec["comparator"].astype(object).to_numpy()[f["p_base"]]
+    f.loc[np.isin(comp, [">", ">="]), "hi"] = np.inf  # 'over 578 billion' implies 'over' the prior value
+    f.loc[np.isin(comp, ["<", "<="]), "lo"] = -np.inf
+    approx = comp == "~"
+    f.loc[approx, "lo"] *= 1 - APPROX
+    f.loc[approx, "hi"] *= 1 + APPROX
+    # the stated prior year, if any: same region, indicator and table, the year before
+    prior_year = rec["year"].to_numpy()[f["p_base"]] - 1
+    key = _key(rec)
+    wanted = _key(rec, rows=f["p_base"].to_numpy(), year=prior_year)
+    table = pd.DataFrame({"key": key, "p_prior": np.arange(len(rec))})
+    f["key"] = wanted
+    f = f.merge(table, on="key", how="left").drop(columns="key")
+    f["p_prior"] = f["p_prior"].fillna(-1).astype(np.int64)
+    has = f["p_prior"] >= 0
+    plo, phi = _stated(np.where(has, v[np.maximum(f["p_prior"], 0)], np.nan),
+                       np.where(has, rec["comparator"].astype(object).to_numpy()[np.maximum(f["p_prior"], 0)], "="),
+                       relative=APPROX)
+    ok = (plo <= f["hi"]) & (f["lo"] <= phi)
+    f["status"] = np.where(~has, "implied", np.where(ok, "agrees", "disagrees"))
+    return Part("growth_prior", f.reset_index(drop=True), _render_prior)
+
+
+def _render_prior(fs: Findings, r) -> Finding:
+    c = fs.cell
+    b, g = r.p_base, r.p_growth
+    unit = c("unit", b)
+    bound = {">": "more than ", ">=": "at least ", "<": "less than ", "<=": "at most "}.get(c("comparator", b), "")
+    prior = int(c("year", b)) - 1
+    head = (f"{c('region_id', g)} {c('relates_to', g)}: {human(c('value', b), unit)} "
+            f"{_hedge(c('comparator', b))}in {int(c('year', b))} after {human(c('value', g), 'percent')} growth "
+            f"({c('source_id', g)}) implies {bound}{human(r.mid, unit, 4)} in {prior} ({_range(r.lo, r.hi, unit)} "
+            f"within the rounding of the rate)")
+    refs = [fs.ref(g), fs.ref(b)]
+    if r.status == "implied":
+        return Finding("growth_prior", "implied", head + f"; no {prior} figure to compare.", refs,
+                       {"implied_prior": r.mid, "min": _num(r.lo), "max": _num(r.hi)})
+    p = r.p_prior
+    return Finding("growth_prior", r.status,
+                   head + f"; {c('source_id', p)} states {_hedge(c('comparator', p))}{human(c('value', p), c('unit', p))}: "
+                   f"{'consistent' if r.status == 'agrees' else 'NOT consistent'}.",
+                   refs + [fs.ref(p)], {"implied_prior": r.mid, "stated_prior": c("value", p)})
+
+
+def same_figure(rec: pd.DataFrame) -> Part | None:
+    key = _key(rec)
+    f = pd.DataFrame({"key": key, "source": rec["source_id"].cat.codes.to_numpy()})
+    sources = f.groupby("key")["source"].transform("nunique")
+    rows = np.flatnonzero((sources > 1).to_numpy())
+    if not len(rows):
+        return None
+    lo, hi = _stated(rec["value"].to_numpy()[rows], rec["comparator"].astype(object).to_numpy()[rows], relative=APPROX)
+    g = pd.DataFrame({"key": key[rows], "pos": rows, "lo": lo, "hi": hi})
+    groups = g.groupby("key", sort=False)
+    out = groups.agg(lo=("lo", "max"), hi=("hi", "min"))
+    out["members"] = groups["pos"].agg(list)
+    out["status"] = np.where(out["lo"] <= out["hi"], "agrees", "conflict")
+    return Part("same_figure", out.reset_index(drop=True), _render_same)
+
+
+def _render_same(fs: Findings, r) -> Finding:
+    c = fs.cell
+    first = r.members[0]
+    ok = r.status == "agrees"
+    said = "; ".join(f"{c('source_id', p)}: {_hedge(c('comparator', p))}{human(c('value', p), c('unit', p))}"
+                     for p in r.members)
+    targets = c("resource", first) == "targets"
+    n = len({c("source_id", p) for p in r.members})
+    return Finding("same_figure", r.status,
+                   f"{c('region_id', first)} {c('indicator', first)} {'by ' if targets else ''}{int(c('year', first))}, "
+                   f"one {'target' if targets else 'figure'} from {n} sources: {said}. "
+                   f"{'They agree' if ok else 'They CONFLICT'}{'' if ok else ' (no value satisfies them all)'}.",
+                   [fs.ref(p) for p in r.members],
+                   {"values": [c("value", p) for p in r.members], "comparators": [c("comparator", p) for p in r.members]})
 
 
 # ---------------------------------------------------------------- helpers
@@ -271,20 +433,36 @@ def _frame(typed, name, cols) -> pd.DataFrame:
     return t.frame[cols]
 
 
-def _best(left: pd.DataFrame, rec: pd.DataFrame, on: dict[str, str], prefix: str) -> pd.DataFrame:
-    """Left rows with their matching record (same year and table), the same source's when there is one."""
-    right = rec[COLUMNS].add_prefix(prefix)
-    left_on = list(on) + ["year", "resource"]
-    right_on = [prefix + v for v in on.values()] + [prefix + "year", prefix + "resource"]
-    merged = left.merge(right, left_on=left_on, right_on=right_on, how="left")
-    merged["_same"] = merged["source_id"] == merged[prefix + "source_id"]
-    merged = merged.sort_values(["record_id", "_same"], ascending=[True, False], kind="stable")
-    return merged.drop_duplicates(["resource", "record_id"]).drop(columns="_same")
+def _key(rec: pd.DataFrame, rows=None, year=None, indicator=None, region=None) -> np.ndarray:
+    """One integer per (table, region, indicator, year): rows that state the same figure share it.
+    `year`, `indicator` and `region` (codes) replace the rows' own, to ask for another figure."""
+    rows = np.arange(len(rec)) if rows is None else np.asarray(rows)
+
+    def own(col):
+        return rec[col].cat.codes.to_numpy().astype(np.int64)[rows]
+
+    reg = own("region_id") if region is None else np.asarray(region, dtype=np.int64)
+    ind = own("indicator") if indicator is None else np.asarray(indicator, dtype=np.int64)
+    yr = (rec["year"].to_numpy()[rows] if year is None else np.asarray(year)).astype(np.int64)
+    return ((own("resource") * 1_000_003 + reg) * 1_009 + ind) * 4_099 + yr
 
 
-def _ref(r, prefix: str) -> dict:
-    return {"resource": getattr(r, prefix + "resource"), "record_id": getattr(r, prefix + "record_id"),
-            "source_id": getattr(r, prefix + "source_id"), "line": int(getattr(r, prefix + "line"))}
+def _best(rec: pd.DataFrame, rows: np.ndarray, region_codes: np.ndarray) -> np.ndarray:
+    """For each of `rows`, the row (same table and year) of `region_codes`' region and of the indicator the
+    row's relation points at, the same source's when there is one; -1 where there is none."""
+    relates = rec["relates_code"].to_numpy()[rows]
+    wanted = np.where((region_codes >= 0) & (relates >= 0),
+                      _key(rec, rows=rows, indicator=relates, region=region_codes), -1)
+    left = pd.DataFrame({"key": wanted, "i": np.arange(len(rows)),
+                         "source": rec["source_id"].cat.codes.to_numpy()[rows]})
+    right = pd.DataFrame({"key": _key(rec), "pos": np.arange(len(rec)),
+                          "match_source": rec["source_id"].cat.codes.to_numpy()})
+    m = left.merge(right, on="key")
+    m["other"] = m["source"] != m["match_source"]
+    m = m.sort_values(["i", "other", "pos"]).drop_duplicates("i")
+    out = np.full(len(rows), -1, dtype=np.int64)
+    out[m["i"].to_numpy()] = m["pos"].to_numpy()
+    return out
 
 
 def _half_unit(value: float) -> float:
@@ -293,18 +471,21 @@ def _half_unit(value: float) -> float:
     return 0.5 * 10.0 ** min(int(exponent), 0)
 
 
-def _stated_interval(value: float, comparator: str, relative: float | None = None) -> tuple[float, float]:
-    """What a stated value with its hedge admits. '=' and '~' of a share widen by its rounding;
-    with `relative`, '=' is exact and '~' widens by that fraction (figures in base units)."""
-    if comparator in (">", ">="):
-        return value, np.inf
-    if comparator in ("<", "<="):
-        return -np.inf, value
+def _stated(values: np.ndarray, comparators: np.ndarray, relative: float | None) -> tuple[np.ndarray, np.ndarray]:
+    """What each stated value admits, given its hedge. With `relative` (figures in base units), '=' is exact
+    and '~' widens by that fraction; without (a share), '=' widens by its rounding and '~' by twice that."""
+    values = np.asarray(values, dtype="float64")
+    comparators = np.asarray(comparators, dtype=object)
     if relative is not None:
-        spread = abs(value) * relative if comparator == "~" else 0.0
+        spread = np.where(comparators == "~", np.abs(values) * relative, 0.0)
     else:
-        spread = _half_unit(value) * (2 if comparator == "~" else 1)
-    return value - spread, value + spread
+        half = np.array([_half_unit(v) if v == v else 0.0 for v in values])
+        spread = np.where(comparators == "~", 2 * half, half)
+    lo = np.where(np.isin(comparators, ["<", "<="]), -np.inf, values - spread)
+    hi = np.where(np.isin(comparators, [">", ">="]), np.inf, values + spread)
+    lo = np.where(np.isin(comparators, [">", ">="]), values, lo)
+    hi = np.where(np.isin(comparators, ["<", "<="]), values, hi)
+    return lo, hi
 
 
 def _range(lo, hi, unit) -> str:
@@ -333,9 +514,5 @@ def _words(comparator) -> str:
             "<=": "at most"}.get(comparator, comparator)
 
 
-def _int(v):
-    return None if pd.isna(v) else int(v)
-
-
 def _num(v):
-    return None if pd.isna(v) or np.isinf(v) else float(v)
+    return None if v is None or pd.isna(v) or np.isinf(v) else float(v)

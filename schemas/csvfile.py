@@ -1,18 +1,30 @@
 """Read a resource's CSV as text cells with the CSV line of every row.
 
-The file is first scanned as bytes in blocks (byte-order mark, CRLF line
-ends, bytes that are not UTF-8, line count), then parsed by pyarrow, one
-thread so that rows of the wrong width come back with their line numbers.
-Cells stay text here: casting to the Table Schema types is the structure
-layer's job, so that a bad cell is reported rather than lost.
+The file is scanned as bytes first (byte-order mark, CRLF line ends, bytes
+that are not UTF-8), then parsed by pyarrow on one thread, so that rows of the
+wrong width come back with their line numbers, in blocks. Every text column
+is dictionary-encoded: a pandas Categorical whose categories are each distinct
+text once, so that a check of a text runs once however many rows repeat it
+and a table of millions of rows stays small. Cells stay text here; casting to
+the Table Schema types is the structure layer's job, so that a bad cell is
+reported rather than lost.
+
+`read` gives a whole table; `read_batches` gives a table a block at a time,
+for a table that no check needs whole (provenance).
 """
 from __future__ import annotations
 
 import codecs
 import csv
+import ctypes
+import ctypes.util
 import io
+import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Queue
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -23,23 +35,17 @@ import pyarrow.csv as pacsv
 from .descriptor import Resource
 from .report import Problem
 
-BLOCK = 1 << 22
+SCAN_BLOCK = 1 << 22
+PARSE_BLOCK = 1 << 23  # pyarrow's reader holds several times a block while it parses: keep blocks small
+BATCH_ROWS = 500_000  # and hand the checks batches of about this many rows (fewer, larger steps)
 BOM = codecs.BOM_UTF8
-
-
-@dataclass
-class Scan:
-    newlines: int = 0
-    bom: bool = False
-    crlf_first_line: int | None = None
-    crlf_count: int = 0
-    bad_utf8: tuple[int, int] | None = None  # (line, byte offset)
-    size: int = 0
+TEXT = pa.dictionary(pa.int32(), pa.string())
+CATEGORIES = pd.StringDtype("pyarrow")
 
 
 @dataclass
 class Table:
-    """A resource's rows as text: `frame` has one column per descriptor field found in the header."""
+    """A resource's rows as text: `frame` has one categorical column per descriptor field found in the header."""
 
     resource: Resource
     file: str  # the path as users see it
@@ -51,137 +57,346 @@ class Table:
         return self.lines[np.asarray(positions, dtype=np.int64)]
 
 
+@dataclass
+class Scan:
+    bom: bool = False
+    crlf_first_line: int | None = None
+    crlf_count: int = 0
+    bad_utf8: tuple[int, int] | None = None  # (line, byte offset)
+    size: int = 0
+
+
 def scan(path: Path) -> Scan:
+    """Byte-level facts, in blocks: UTF-8 is validated by pyarrow (C++), a block at a time. Lines are
+    counted only for a file with something to report (a second pass), never for a clean one."""
     s = Scan()
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    prev_cr = False
+    offset, carry, prev_cr = 0, b"", False
+    crlf_at = bad_at = None  # byte offsets of the first CRLF and the first byte that is not UTF-8
     with open(path, "rb") as fh:
-        offset = 0
-        while block := fh.read(BLOCK):
+        while block := fh.read(SCAN_BLOCK):
             if offset == 0 and block.startswith(BOM):
                 s.bom = True
-            crlf = block.count(b"\r\n") + (1 if prev_cr and block.startswith(b"\n") else 0)
-            if crlf and s.crlf_first_line is None:
-                pos = block.find(b"\r\n")
-                if prev_cr and block.startswith(b"\n"):
-                    pos = -1
-                s.crlf_first_line = s.newlines + block.count(b"\n", 0, max(pos, 0)) + 1
+            joined = prev_cr and block.startswith(b"\n")
+            crlf = (block.count(b"\r\n") if b"\r" in block else 0) + joined  # memchr first: a clean file has none
+            if crlf and crlf_at is None:
+                crlf_at = offset - 1 if joined else offset + block.find(b"\r\n")
             s.crlf_count += crlf
-            if s.bad_utf8 is None:
-                try:
-                    decoder.decode(block)
-                except UnicodeDecodeError as exc:
-                    s.bad_utf8 = (s.newlines + block.count(b"\n", 0, exc.start) + 1, offset + exc.start)
-            s.newlines += block.count(b"\n")
+            if bad_at is None:
+                data, carry_next = _complete_utf8(carry + block)
+                bad = _first_bad_utf8(data)
+                if bad is not None:
+                    bad_at = offset - len(carry) + bad
+                carry = carry_next
             prev_cr = block.endswith(b"\r")
             offset += len(block)
-        s.size = offset
-    if s.bad_utf8 is None:
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            s.bad_utf8 = (s.newlines + 1, s.size)
+    if bad_at is None and carry:  # the file ends inside a character
+        bad_at = offset - len(carry)
+    s.size = offset
+    if crlf_at is not None:
+        s.crlf_first_line = _line_at(path, crlf_at)
+    if bad_at is not None:
+        s.bad_utf8 = (_line_at(path, bad_at), bad_at)
     return s
 
 
-def read(root: Path, resource: Resource) -> tuple[Table | None, list[Problem]]:
-    file = resource.path
-    path = root / file
-    problems: list[Problem] = []
+def _line_at(path: Path, offset: int) -> int:
+    """The line (1 = first) of a byte offset."""
+    lines, seen = 1, 0
+    with open(path, "rb") as fh:
+        while seen < offset and (block := fh.read(min(SCAN_BLOCK, offset - seen))):
+            lines += block.count(b"\n")
+            seen += len(block)
+    return lines
 
-    def problem(line, fld, message, expected, code):
-        problems.append(Problem("structure", file, line, fld, message, expected, code))
 
-    if not path.is_file():
-        problem(None, None, "file is missing", f"the CSV file that resource '{resource.name}' names", "missing-file")
-        return None, problems
-    info = scan(path)
-    if info.size == 0:
-        problem(None, None, "file is empty", "a header row naming the fields: " + ",".join(resource.field_names),
-                "empty-file")
-        return None, problems
-    if info.bom:
-        problem(1, None, "file starts with a UTF-8 byte-order mark", "UTF-8 without a byte-order mark", "bom")
-    if info.crlf_count:
-        problem(info.crlf_first_line, None, f"{info.crlf_count} line(s) end with CRLF, the first here",
-                "'\\n' line ends", "crlf")
-    source: object = str(path)
-    if info.bad_utf8 is not None or info.bom:
-        data = path.read_bytes()
-        if info.bad_utf8 is not None:
-            line, at = info.bad_utf8
-            problem(line, None, f"bytes that are not UTF-8 (byte {at}: {data[at:at + 4]!r})",
-                    "UTF-8 text", "encoding-error")
-        source = pa.py_buffer(data.removeprefix(BOM).decode("utf-8", errors="replace").encode("utf-8"))
+def _complete_utf8(data: bytes) -> tuple[bytes, bytes]:
+    """Split off a character cut by the block's end, to prepend to the next block."""
+    cut = 0
+    for back in range(1, min(4, len(data)) + 1):
+        byte = data[-back]
+        if byte & 0xC0 != 0x80:  # not a continuation byte: the start of the last character
+            need = 2 if byte & 0xE0 == 0xC0 else 3 if byte & 0xF0 == 0xE0 else 4 if byte & 0xF8 == 0xF0 else 1
+            cut = back if need > back else 0
+            break
+    return (data[:-cut], data[-cut:]) if cut else (data, b"")
 
-    header = _header(path, info.bom)
-    if not header or all(h == "" for h in header):
-        problem(1, None, "header row is blank", "a header row naming the fields: " + ",".join(resource.field_names),
-                "blank-header")
-        return None, problems
-    problems += _check_header(file, header, resource.field_names)
 
-    bad_rows: list[tuple[int, int, str]] = []
-
-    def on_invalid(row):
-        bad_rows.append((row.number, row.actual_columns, row.text))
-        return "skip"
-
-    names = [f"c{i}" for i in range(len(header))]
+def _first_bad_utf8(data: bytes) -> int | None:
     try:
-        table = pacsv.read_csv(
-            source,
-            read_options=pacsv.ReadOptions(use_threads=False, block_size=BLOCK, column_names=names, skip_rows=1),
-            parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
-        )
-    except (pa.ArrowInvalid, OSError) as exc:  # e.g. a quote left open at the end of the file
-        problem(None, None, f"the CSV cannot be parsed: {str(exc).splitlines()[0]}",
-                "well-formed CSV: quoted cells closed, the declared dialect", "source-error")
-        return None, problems
-
-    for number, width, _ in bad_rows:
-        kind = "extra-cell" if width > len(header) else "missing-cell"
-        what = "more" if width > len(header) else "fewer"
-        problem(number, None, f"row has {width} cell(s), {what} than the header's {len(header)}",
-                f"{len(header)} cells, one per header label", kind)
-
-    lines = _lines(table, bad_rows)
-    frame = pd.DataFrame({n: table.column(n).to_pandas(types_mapper=_str_dtype) for n in names},
-                         index=pd.RangeIndex(table.num_rows))
-    if bad_rows:  # keep the cells such rows have, so that they are checked too (missing cells are empty)
-        frame, lines = _with_bad_rows(frame, lines, bad_rows)
-
-    blank = (frame == "").all(axis=1).to_numpy()
-    for line in lines[blank]:
-        problem(int(line), None, "row is blank", "a value in at least one cell", "blank-row")
-    if blank.any():
-        frame = frame[~blank].reset_index(drop=True)
-        lines = lines[~blank]
-    # the descriptor's fields by name; a label that occurs twice (reported above) keeps its first column
-    known = {}
-    for label, n in zip(header, names):
-        if label in resource.field_names and label not in known:
-            known[label] = n
-    frame = frame[list(known.values())].set_axis(list(known), axis=1)
-
-    missing = [name for name in resource.field_names if name not in frame.columns]
-    return Table(resource, file, frame, lines, missing), problems
+        pa.array([data], pa.binary()).cast(pa.string())
+        return None
+    except pa.ArrowInvalid:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return exc.start
+        return None
 
 
-def _with_bad_rows(frame, lines, bad_rows):
-    width = len(frame.columns)
+def read(root: Path, resource: Resource) -> tuple[Table | None, list[Problem]]:
+    """The whole table, or None (with the reason) when it cannot be read."""
+    reader = _Reader(root, resource)
+    if not reader.open():
+        return None, reader.problems
+    parts = list(reader.arrow_batches())
+    if reader.failed:
+        return None, reader.problems
+    batches = [b for b, _ in parts]
+    table = pa.Table.from_batches(batches, schema=reader.schema) if batches else reader.schema.empty_table()
+    lines = np.concatenate([l for _, l in parts]) if parts else np.zeros(0, dtype=np.int64)
+    whole = reader.table(table.unify_dictionaries(), lines)
+    del table, batches, parts
+    release_memory()
+    return whole, reader.problems
+
+
+def read_batches(root: Path, resource: Resource) -> Iterator[tuple[Table | None, list[Problem]]]:
+    """The table a block at a time; the problems of reading come with the batch they were met in
+    (and a None table when it cannot be read at all)."""
+    reader = _Reader(root, resource)
+    if not reader.open():
+        yield None, reader.problems
+        return
+    for batch, lines in reader.arrow_batches():
+        problems, reader.problems = reader.problems, []
+        yield reader.table(pa.Table.from_batches([batch]), lines), problems
+    if reader.problems or reader.failed:
+        yield None, reader.problems
+
+
+class _Reader:
+    def __init__(self, root: Path, resource: Resource):
+        self.resource = resource
+        self.file = resource.path
+        self.path = root / resource.path
+        self.problems: list[Problem] = []
+        self.failed = False
+
+    def problem(self, line, fld, message, expected, code):
+        self.problems.append(Problem("structure", self.file, line, fld, message, expected, code))
+
+    def open(self) -> bool:
+        res = self.resource
+        if not self.path.is_file():
+            self.problem(None, None, "file is missing", f"the CSV file that resource '{res.name}' names",
+                         "missing-file")
+            return False
+        info = scan(self.path)
+        if info.size == 0:
+            self.problem(None, None, "file is empty", "a header row naming the fields: " + ",".join(res.field_names),
+                         "empty-file")
+            return False
+        if info.bom:
+            self.problem(1, None, "file starts with a UTF-8 byte-order mark", "UTF-8 without a byte-order mark", "bom")
+        if info.crlf_count:
+            self.problem(info.crlf_first_line, None, f"{info.crlf_count} line(s) end with CRLF, the first here",
+                         "'\\n' line ends", "crlf")
+        self.source: object = str(self.path)
+        if info.bad_utf8 is not None or info.bom:
+            data = self.path.read_bytes()  # rare: only a file with a problem is read whole
+            if info.bad_utf8 is not None:
+                line, at = info.bad_utf8
+                self.problem(line, None, f"bytes that are not UTF-8 (byte {at}: {data[at:at + 4]!r})",
+                             "UTF-8 text", "encoding-error")
+            self.source = pa.py_buffer(data.removeprefix(BOM).decode("utf-8", errors="replace").encode("utf-8"))
+        self.header = _header(self.path, info.bom)
+        if not self.header or all(h == "" for h in self.header):
+            self.problem(1, None, "header row is blank",
+                         "a header row naming the fields: " + ",".join(res.field_names), "blank-header")
+            return False
+        self.problems += _check_header(self.file, self.header, res.field_names)
+        self.names = [f"c{i}" for i in range(len(self.header))]
+        self.schema = pa.schema([(n, TEXT) for n in self.names])
+        # the descriptor's fields by name; a label that occurs twice keeps its first column
+        self.known: dict[str, str] = {}
+        for label, n in zip(self.header, self.names):
+            if label in res.field_names and label not in self.known:
+                self.known[label] = n
+        return True
+
+    def arrow_batches(self) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
+        """Each parsed block with the CSV line of each of its rows; rows of the wrong width are kept,
+        padded or cut to the header, so that the cells they have are checked too."""
+        pool: list[tuple[int, int, str]] = []  # skipped rows not yet placed: pyarrow parses a block ahead
+
+        def on_invalid(row):
+            pool.append((row.number, row.actual_columns, row.text))
+            return "skip"
+
+        try:
+            reader = pacsv.open_csv(
+                self.source,
+                read_options=pacsv.ReadOptions(use_threads=False, block_size=PARSE_BLOCK, column_names=self.names,
+                                               skip_rows=1),
+                parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, ignore_empty_lines=False),
+                convert_options=pacsv.ConvertOptions(column_types={n: TEXT for n in self.names},
+                                                     strings_can_be_null=False, quoted_strings_can_be_null=False))
+            first_line = 2
+            group: list[tuple[pa.RecordBatch, np.ndarray]] = []
+            for batch in _ahead(reader):
+                batch, lines, first_line = self._place(batch, pool, first_line)
+                group.append((batch, lines))
+                if sum(b.num_rows for b, _ in group) >= BATCH_ROWS:
+                    yield _joined(group, self.schema)
+                    group = []
+            if group:
+                yield _joined(group, self.schema)
+            if pool:  # the file ends in rows of the wrong width
+                empty = pa.RecordBatch.from_arrays([pa.array([], TEXT)] * len(self.names), schema=self.schema)
+                batch, lines, _ = self._place(empty, pool, first_line, last=True)
+                yield batch, lines
+        except (pa.ArrowInvalid, OSError) as exc:  # e.g. a quote left open at the end of the file
+            self.failed = True
+            self.problem(None, None, f"the CSV cannot be parsed: {str(exc).splitlines()[0]}",
+                         "well-formed CSV: quoted cells closed, the declared dialect", "source-error")
+
+    def _place(self, batch, pool, first_line, last=False):
+        """The block's rows with the skipped rows that lie among them, each with its CSV line."""
+        pool.sort(key=lambda r: r[0] or 0)
+        heights = _heights(batch)
+        end = first_line + int(heights.sum()) - 1  # the block's last line, before skipped rows push it down
+        mine = []
+        while pool and (last or (pool[0][0] or 0) <= end):
+            row = pool.pop(0)
+            mine.append(row)
+            end += 1 + row[2].count("\n")
+        self._report_width(mine)
+        batch, lines = _with_lines(batch, heights, mine, first_line, len(self.header), self.schema)
+        return batch, lines, end + 1
+
+    def _report_width(self, rows):
+        width = len(self.header)
+        for number, actual, _ in rows:
+            kind, what = ("extra-cell", "more") if actual > width else ("missing-cell", "fewer")
+            self.problem(number, None, f"row has {actual} cell(s), {what} than the header's {width}",
+                         f"{width} cells, one per header label", kind)
+
+    def table(self, arrow: pa.Table, lines: np.ndarray) -> Table:
+        """Blank rows reported and dropped; the descriptor's columns as categoricals, empty cells missing."""
+        blank = np.ones(arrow.num_rows, dtype=bool)
+        for name in self.names:
+            blank &= _empty(arrow.column(name))
+        for line in lines[blank]:
+            self.problem(int(line), None, "row is blank", "a value in at least one cell", "blank-row")
+        if blank.any():
+            arrow = arrow.filter(pa.array(~blank))
+            lines = lines[~blank]
+        frame = pd.DataFrame({label: categorical(arrow.column(n)) for label, n in self.known.items()},
+                             index=pd.RangeIndex(arrow.num_rows))
+        missing = [name for name in self.resource.field_names if name not in self.known]
+        return Table(self.resource, self.file, frame, lines, missing)
+
+
+def categorical(column: pa.ChunkedArray) -> pd.Categorical:
+    """A dictionary-encoded column as a Categorical whose categories are Arrow text (no Python objects);
+    the empty text is not a category: its cells are missing."""
+    arr = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    if not pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_encode()
+    codes = arr.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+    dictionary = arr.dictionary
+    empty = np.flatnonzero(pc.equal(dictionary, "").to_numpy(zero_copy_only=False))
+    if len(empty):  # drop "" from the categories; its cells become missing (-1)
+        keep = np.ones(len(dictionary), dtype=bool)
+        keep[empty] = False
+        remap = np.cumsum(keep) - 1
+        remap[empty] = -1
+        codes = remap[codes].astype(np.int32)
+        dictionary = dictionary.filter(pa.array(keep))
+    categories = pd.Index(pd.array(dictionary, dtype=CATEGORIES))
+    out = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False)
+    # Making the dtype checks that the categories are unique (an Arrow dictionary is) and pandas keeps the
+    # hash table it built for that: as large again as the texts. Drop it; a lookup that needs one builds it.
+    out.categories._cache.clear()
+    return out
+
+
+def _empty(column) -> np.ndarray:
+    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    empty_codes = np.flatnonzero(pc.equal(arr.dictionary, "").to_numpy(zero_copy_only=False))
+    return np.isin(arr.indices.to_numpy(zero_copy_only=False), empty_codes)
+
+
+def _ahead(reader) -> Iterator[pa.RecordBatch]:
+    """The reader's batches, the next one parsed on a second thread while the caller checks this one:
+    pyarrow lets go of the interpreter while it parses, so the two really run at once. Parsing itself
+    stays on one thread, which is what keeps the line numbers of malformed rows."""
+    queue: Queue = Queue(maxsize=1)
+
+    def produce():
+        try:
+            for batch in reader:
+                queue.put(batch)
+            queue.put(None)
+        except BaseException as exc:  # handed to the caller, raised there
+            queue.put(exc)
+
+    thread = threading.Thread(target=produce, daemon=True)
+    thread.start()
+    while (item := queue.get()) is not None:
+        if isinstance(item, BaseException):
+            raise item
+        yield item
+    thread.join()
+
+
+def _joined(group, schema) -> tuple[pa.RecordBatch, np.ndarray]:
+    """Parsed blocks as one batch (their dictionaries made one) with their lines."""
+    if len(group) == 1:
+        return group[0]
+    table = pa.Table.from_batches([b for b, _ in group], schema=schema).unify_dictionaries().combine_chunks()
+    batches = table.to_batches()
+    return (batches[0] if batches else group[0][0]), np.concatenate([l for _, l in group])
+
+
+def release_memory() -> None:
+    """Hand freed memory back to the system between tables and batches, so that what the allocators keep
+    for reuse does not add up across a table of millions of rows."""
+    pa.default_memory_pool().release_unused()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _libc():
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+
+
+_LIBC = _libc() if sys.platform.startswith("linux") else None
+
+
+def _heights(batch: pa.RecordBatch) -> np.ndarray:
+    """How many lines each row spans: a quoted cell may hold line breaks."""
+    heights = np.ones(batch.num_rows, dtype=np.int64)
+    for col in batch.columns:
+        if len(col.dictionary) and pc.any(pc.match_substring(col.dictionary, "\n")).as_py():
+            per_code = pc.count_substring(col.dictionary, "\n").to_numpy(zero_copy_only=False)
+            heights += per_code[col.indices.to_numpy(zero_copy_only=False)]
+    return heights
+
+
+def _with_lines(batch, heights, bad_rows, first_line, width, schema) -> tuple[pa.RecordBatch, np.ndarray]:
+    """The CSV line of each row of the block, and the skipped rows put back in their place."""
+    n = batch.num_rows
+    bad_lines = np.array([r[0] for r in bad_rows if r[0] is not None], dtype=np.int64)
+    if (heights == 1).all() and not any("\n" in r[2] for r in bad_rows):
+        slots = np.arange(first_line, first_line + n + len(bad_rows), dtype=np.int64)
+        lines = np.setdiff1d(slots, bad_lines, assume_unique=True)[:n]
+    else:  # rare: multi-line cells; walk the skipped rows in order
+        lines = first_line + np.concatenate([[0], np.cumsum(heights)[:-1]]) if n else np.zeros(0, dtype=np.int64)
+        for number, _, text in sorted((r for r in bad_rows if r[0] is not None), key=lambda r: r[0]):
+            lines[lines >= number] += 1 + text.count("\n")
+    if not bad_rows:
+        return batch, lines.astype(np.int64)
     cells = [(next(csv.reader(io.StringIO(text)), []) + [""] * width)[:width] for _, _, text in bad_rows]
-    extra = pd.DataFrame(cells, columns=frame.columns, index=pd.RangeIndex(len(cells))).astype(_str_dtype(pa.string()))
-    both = pd.concat([frame, extra], ignore_index=True)
+    extra = pa.RecordBatch.from_arrays([pa.array([c[i] for c in cells], pa.string()).dictionary_encode().cast(TEXT)
+                                        for i in range(width)], schema=schema)
+    both = pa.Table.from_batches([batch, extra]).unify_dictionaries().combine_chunks()
     all_lines = np.concatenate([lines, np.array([r[0] or 0 for r in bad_rows], dtype=np.int64)])
     order = np.argsort(all_lines, kind="stable")
-    return both.iloc[order].reset_index(drop=True), all_lines[order]
-
-
-def _str_dtype(arrow_type):
-    return pd.StringDtype("pyarrow") if arrow_type == pa.string() else None
+    return both.take(pa.array(order)).to_batches()[0], all_lines[order]
 
 
 def _header(path: Path, bom: bool) -> list[str]:
@@ -217,21 +432,3 @@ def _check_header(file: str, header: list[str], expected: list[str]) -> list[Pro
         p(None, f"columns are in the order {', '.join(present)}", f"the descriptor's order {', '.join(order)}",
           "incorrect-label")
     return out
-
-
-def _lines(table: pa.Table, bad_rows: list[tuple[int, int, str]]) -> np.ndarray:
-    """CSV line of every parsed row: the rows fill the lines the skipped rows do not."""
-    n = table.num_rows
-    heights = np.ones(n, dtype=np.int64)
-    for col in table.columns:  # a quoted cell may hold line breaks: its row spans more lines
-        if pc.any(pc.match_substring(col, "\n")).as_py():
-            heights += pc.count_substring(col, "\n").to_numpy(zero_copy_only=False)
-    bad_lines = np.array(sorted(r[0] for r in bad_rows if r[0] is not None), dtype=np.int64)
-    if (heights == 1).all() and not any("\n" in r[2] for r in bad_rows):
-        total = n + len(bad_rows)
-        return np.setdiff1d(np.arange(2, total + 2, dtype=np.int64), bad_lines, assume_unique=True)[:n]
-    # rare: multi-line cells; walk the skipped rows in order
-    starts = 2 + np.concatenate([[0], np.cumsum(heights)[:-1]]) if n else np.zeros(0, dtype=np.int64)
-    for number, _, text in sorted((r for r in bad_rows if r[0] is not None), key=lambda r: r[0]):
-        starts[starts >= number] += 1 + text.count("\n")
-    return starts.astype(np.int64)

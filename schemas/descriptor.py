@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .report import Problem
 
@@ -136,15 +139,46 @@ def load(root: Path | str) -> Descriptor:
     return Descriptor(root=root, raw=raw, resources=resources)
 
 
-def check(desc: Descriptor) -> list[Problem]:
-    """The descriptor against the Data Package standard, plus what our checks rely on."""
-    import frictionless  # the official reading of the standard; imported here to keep `load` light
+# The official check, run by frictionless in a second process (see start_standard_check).
+_STANDARD = (
+    "import json, sys\n"
+    "import frictionless\n"
+    "report = frictionless.Package.validate_descriptor(json.load(sys.stdin))\n"
+    "json.dump([[e.type, e.message] for e in report.errors], sys.stdout)\n"
+)
 
+
+def start_standard_check(desc: Descriptor) -> Callable[[], list[Problem]]:
+    """Start checking the descriptor against the Data Package standard, by frictionless (the official
+    reading of it), in a second process: importing frictionless costs as much as checking a small
+    package, so it runs beside the table checks. Returns a function that waits for the answer."""
+    proc = subprocess.Popen([sys.executable, "-c", _STANDARD], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    try:
+        proc.stdin.write(json.dumps(desc.raw))
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass
+
+    def result() -> list[Problem]:
+        out, err = proc.stdout.read(), proc.stderr.read()
+        proc.wait()
+        try:
+            errors = json.loads(out)
+        except ValueError:
+            last = (err.strip().splitlines() or ["no output"])[-1]
+            return [Problem("descriptor", DESCRIPTOR, None, None, f"the official descriptor check did not run ({last})",
+                            "frictionless to check the descriptor", "check-error")]
+        return [Problem("descriptor", DESCRIPTOR, None, None, message,
+                        "a descriptor valid by the Data Package v2 profile", kind) for kind, message in errors]
+
+    return result
+
+
+def check(desc: Descriptor) -> list[Problem]:
+    """What our checks rely on beyond the standard: paths inside the package, patterns that compile, keys
+    that name fields (the standard itself: start_standard_check)."""
     problems = []
-    report = frictionless.Package.validate_descriptor(desc.raw)
-    for err in report.errors:
-        problems.append(Problem("descriptor", DESCRIPTOR, None, None, err.message,
-                                "a descriptor valid by the Data Package v2 profile", err.type))
     for res in desc.resources.values():
         where = f"resources[{res.name}]"
         target = (desc.root / res.path).resolve()

@@ -96,34 +96,32 @@ def states_unit(text: str, unit: str) -> bool:
     return any(w in low for w in UNIT_WORDS[unit]) if unit in UNIT_WORDS else True
 
 
-def human(value: float | None, unit: str | None, digits: int | None = None) -> str:
+_SCALE_WORDS = ((1e12, " trillion"), (1e9, " billion"), (1e6, " million"))
+_UNIT_FORMS = {"CNY": "{} yuan", "USD": "US${}", "percent": "{}%", "EFLOPS": "{} exaflops"}
+
+
+def human(value, unit: str | None, digits: int | None = None) -> str:
     """A value as a reader says it: 180 billion yuan, US$41.12 billion, 13.9%, 489,000.
 
-    Stated values are shown exactly; a derived value is shown to `digits` significant digits."""
+    Stated values are shown exactly (a division by a power of ten gives the double nearest the decimal,
+    whose shortest form is that decimal); a derived value is shown to `digits` significant digits."""
     try:
-        value = float(value)
+        v = float(value)
     except (TypeError, ValueError):  # None, pandas' NA
         return "(no number)"
-    if value != value:
+    if v != v:
         return "(no number)"
-    unit = unit if isinstance(unit, str) else None
-    d = Decimal(repr(value))
-    if digits is not None and d != 0:
-        d = Decimal(f"{float(value):.{digits}g}")
-    scaled, word = d, ""
-    for name in ("trillion", "billion", "million"):
-        if abs(d) >= SCALES[name]:
-            scaled, word = d / SCALES[name], " " + name
-            break
-    num = _plain(scaled) if word else f"{_plain(d):,}" if d == d.to_integral_value() else _plain(d)
-    if isinstance(num, Decimal):
-        num = format(num, ",")
-    return {"CNY": f"{num}{word} yuan", "USD": f"US${num}{word}", "percent": f"{num}%",
-            "EFLOPS": f"{num}{word} exaflops"}.get(unit or "", f"{num}{word}")
-
-
-def _plain(d: Decimal):
-    d = d.normalize()
-    if d == d.to_integral_value():
-        return int(d)
-    return format(d, "f")
+    a, word, m = abs(v), "", v
+    if a >= 1e6:
+        for scale, name in _SCALE_WORDS:
+            if a >= scale:
+                m, word = v / scale, name
+                break
+    if digits is not None:
+        num = f"{m:.{digits}g}"
+    elif not word and m == int(m) and a < 1e15:
+        num = f"{int(m):,}"
+    else:
+        num = repr(m).removesuffix(".0")
+    form = _UNIT_FORMS.get(unit) if isinstance(unit, str) else None
+    return form.format(num + word) if form else num + word

@@ -21,10 +21,13 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from .descriptor import RECORD_TABLES, Descriptor, Field, Resource
+from . import frames
+from .frames import row_of
 from .report import Problem
 from .structure import Typed
 
 FORMULA = r"^[=+\-@]"
+# Columns are validated as their distinct values (see run): text as plain Arrow text.
 DTYPES = {"string": pd.StringDtype("pyarrow"), "integer": "Int64", "number": "float64", "boolean": "boolean",
           "date": "datetime64[ns]"}
 SHARE_RELATIONS = ("share_of_parent", "share_of_national", "share_of_external")
@@ -39,6 +42,7 @@ class Rule:
     needs: tuple[str, ...]
     ok: Callable[[pd.DataFrame], pd.Series]
     say: Callable[[pd.Series], tuple[str, str]]  # the failing row -> (what is wrong, what was expected)
+    whole_table: bool = False  # it compares rows with each other: it sees every row, not distinct cells
 
 
 @dataclass
@@ -61,7 +65,7 @@ def _column(f: Field) -> tuple[pa.Column, list]:
         add(pa.Check.isin(allowed), lambda v: (f"{v!r} is not an allowed value", "one of: " + ", ".join(map(str, allowed))))
     if "pattern" in c and _compiles(c["pattern"]):
         pattern = c["pattern"]
-        add(pa.Check(lambda s: s.str.fullmatch(pattern), name="pattern"),
+        add(pa.Check(lambda s: frames.text_regex(s, pattern, full=True), name="pattern"),
             lambda v: (f"{v!r} does not match the field's pattern", f"text matching {pattern}"))
     if "minimum" in c:
         lo = c["minimum"]
@@ -71,12 +75,14 @@ def _column(f: Field) -> tuple[pa.Column, list]:
         add(pa.Check.le(_bound(hi, f.type)), lambda v: (f"{_show(v)} is above the maximum", f"at most {hi}"))
     if "minLength" in c:
         n = c["minLength"]
-        add(pa.Check.str_length(min_value=n), lambda v: (f"{v!r} is shorter than {n} character(s)", f"at least {n}"))
+        add(pa.Check(lambda s: ~(frames.text_lengths(s) < n), name="min_length"),
+            lambda v: (f"{v!r} is shorter than {n} character(s)", f"at least {n}"))
     if "maxLength" in c:
         n = c["maxLength"]
-        add(pa.Check.str_length(max_value=n), lambda v: (f"{v!r} is longer than {n} character(s)", f"at most {n}"))
+        add(pa.Check(lambda s: ~(frames.text_lengths(s) > n), name="max_length"),
+            lambda v: (f"{v!r} is longer than {n} character(s)", f"at most {n}"))
     if f.type == "string" and "enum" not in c:  # an enum's codes ('=', '>=') are the schema's own, not free text
-        add(pa.Check(lambda s: ~s.str.contains(FORMULA), name="no_formula"),
+        add(pa.Check(lambda s: ~frames.text_regex(s, FORMULA, missing=False), name="no_formula"),
             lambda v: (f"{v!r} starts with {str(v)[0]!r}, which a spreadsheet runs as a formula",
                        "text that does not start with =, +, - or @"))
     column = pa.Column(DTYPES.get(f.type, DTYPES["string"]), nullable=not f.required, required=False, checks=checks)
@@ -84,11 +90,13 @@ def _column(f: Field) -> tuple[pa.Column, list]:
 
 
 def schema_for(res: Resource, rules: list[Rule]) -> Schema:
+    """The resource's Pandera schema: its columns from the descriptor and, as DataFrame checks, the rules.
+
+    Pandera drops the failures of a check whose result holds NA: every rule's result is made plain
+    True/False, and an undecidable row a failure, so that nothing passes unseen."""
     columns, says = {}, {}
     for f in res.fields:
         columns[f.name], says[f.name] = _column(f)
-    # Pandera drops the failures of a check whose result holds NA: make every result plain True/False,
-    # and an undecidable row a failure, so that nothing passes unseen.
     checks = [pa.Check(lambda df, r=r: r.ok(df).fillna(False).astype(bool), name=f"rule{i}")
               for i, r in enumerate(rules)]
     return Schema(pa.DataFrameSchema(columns, checks=checks, name=res.name), says, rules)
@@ -103,37 +111,126 @@ def validate(desc: Descriptor, typed: dict[str, Typed]) -> list[Problem]:
 
 
 def run(schema: Schema, t: Typed) -> list[Problem]:
+    """Validate a typed table with its schema.
+
+    A column check depends on the cell alone, and most rules on a few cells of the row: so the columns'
+    checks run on each column's distinct values (one validation for all columns), and the rules on the
+    distinct combinations of the cells they read (one validation for each such set of cells); the
+    failures are then spread to every row holding them. Only rules about the whole table (a figure
+    stated twice, a currency link) see every row. The checks are the same either way; only the rows
+    they are shown differ.
+    """
+    problems: list[Problem] = []
+    names = [n for n in schema.schema.columns if n in t.frame.columns]
+    distinct = {n: _distinct(t.frame[n]) for n in names}
+    width = max((len(v) for v, _ in distinct.values()), default=0)
+    padded = pd.DataFrame({n: _pad(v, width) for n, (v, _) in distinct.items()})
+    cases = _failures(pa.DataFrameSchema({n: schema.schema.columns[n] for n in names}), padded, t, problems, schema)
+    failed_rows = {}  # field -> rows a column check failed: rules stay quiet about those cells
+    for (name, check, number), group in cases.groupby(["column", "check", "check_number"], dropna=False, sort=False):
+        values, inverse = distinct[name]
+        index = group["index"].astype(int).to_numpy()
+        index = index[index < len(values)]  # a padding row repeats a value: its failure is that value's
+        failing = np.zeros(len(values), dtype=bool)
+        failing[index] = True
+        rows = np.flatnonzero(failing[inverse] & ~t.failed.get(name, np.zeros(len(t.frame), dtype=bool)))
+        failed_rows.setdefault(name, np.zeros(len(t.frame), dtype=bool))[rows] = True
+        said = {}
+        for pos, line in zip(rows, t.table.lines[rows]):
+            k = int(inverse[pos])
+            if k not in said:
+                said[k] = ("cell is empty", "a value: the field is required") if check == "not_nullable" \
+                    else schema.column_says[name][int(number)](values.iloc[k])
+            problems.append(Problem("schema", t.file, int(line), name, *said[k], check))
+    groups: dict[tuple, list[int]] = {}
+    for number, rule in enumerate(schema.rules):
+        if all(c in t.frame.columns for c in rule.needs):
+            groups.setdefault(("whole",) if rule.whole_table else tuple(sorted(rule.needs)), []).append(number)
+    shown = {("whole",): (t.frame, np.arange(len(t.frame)))}
+    for key in [k for k in groups if k != ("whole",)]:
+        frame, inverse = _combinations(t.frame, list(key))
+        if len(frame) * 2 > len(t.frame):  # hardly any repeats: show every row, with the table's other rules
+            groups.setdefault(("whole",), []).extend(groups.pop(key))
+        else:
+            shown[key] = (frame, inverse)
+    for key, numbers in groups.items():
+        frame, inverse = shown[key]
+        checks = [pa.Check(lambda df, r=schema.rules[i]: r.ok(df).fillna(False).astype(bool), name=f"rule{i}")
+                  for i in numbers]
+        cases = _failures(pa.DataFrameSchema(checks=checks), frame, t, problems, schema)
+        for check, group in cases.groupby("check", sort=False):
+            rule = schema.rules[int(str(check)[4:])]
+            failing = np.zeros(len(frame), dtype=bool)
+            failing[group["index"].astype(int).to_numpy()] = True
+            quiet = failed_rows.get(rule.field, np.zeros(len(t.frame), dtype=bool)).copy()
+            for c in rule.needs:
+                quiet |= t.failed.get(c, quiet)
+            rows = np.flatnonzero(failing[inverse] & ~quiet)
+            said = {}
+            for pos, line in zip(rows, t.table.lines[rows]):
+                k = int(inverse[pos])
+                if k not in said:
+                    said[k] = rule.say(frame.iloc[k])
+                problems.append(Problem("schema", t.file, int(line), rule.field, *said[k], f"rule:{rule.field}"))
+    return problems
+
+
+def _pad(values: pd.Series, width: int) -> pd.Series:
+    """A column's distinct values repeated up to `width` rows, so that all columns fit one frame."""
+    if len(values) == width:
+        return values
+    if not len(values):
+        return pd.Series([None] * width, dtype=values.dtype)
+    return values.take(np.arange(width) % len(values)).reset_index(drop=True)
+
+
+def _distinct(column: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """A column's distinct values (one missing value last, if any) and each row's index among them."""
+    if isinstance(column.dtype, pd.CategoricalDtype):  # the distinct texts are the categories
+        k = len(column.cat.categories)
+        inverse = column.cat.codes.to_numpy().astype(np.int64)
+        missing = inverse < 0
+        values = pd.Series(column.cat.categories.array, dtype=DTYPES["string"])
+    else:
+        inverse, uniques = pd.factorize(column, use_na_sentinel=True)
+        missing = inverse < 0
+        k = len(uniques)
+        values = pd.Series(uniques, dtype=column.dtype)
+    if missing.any():
+        values = pd.concat([values, pd.Series([None], dtype=values.dtype)], ignore_index=True)
+        inverse = np.where(missing, k, inverse)
+    return values, inverse
+
+
+def _combinations(frame: pd.DataFrame, cols: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
+    """The distinct combinations of some columns' cells (as rows of the frame) and each row's index among them."""
+    groups = frame.groupby(cols, observed=True, dropna=False, sort=False).ngroup().to_numpy()
+    first = np.unique(groups, return_index=True)[1]
+    distinct = frame.iloc[first][cols].reset_index(drop=True)
+    for c in cols:  # keep only the texts these rows use: a rule then works on a few categories, not a million
+        if isinstance(distinct[c].dtype, pd.CategoricalDtype):
+            distinct[c] = frames.lean(distinct[c].cat.remove_unused_categories())
+    return distinct, groups
+
+
+def _failures(schema: pa.DataFrameSchema, frame: pd.DataFrame, t: Typed, problems: list[Problem],
+              owner: Schema) -> pd.DataFrame:
+    """The failure cases of one validation, with a row index; a check that could not run becomes a problem
+    (reported loudly, never passed unseen)."""
     try:
-        schema.schema.validate(t.frame, lazy=True)
-        return []
+        schema.validate(frame, lazy=True)
+        return pd.DataFrame(columns=["column", "check", "check_number", "index"])
     except SchemaErrors as exc:
         cases = exc.failure_cases
-    problems = []
-    reported = set()  # (row, field) a column check reported: rules stay quiet about that cell
-    column_cases = cases[cases["schema_context"] == "Column"]
-    for column, check, number, value, index in column_cases[
-            ["column", "check", "check_number", "failure_case", "index"]].itertuples(index=False):
-        if index is None or pd.isna(index):
+    for column, check, case in cases.loc[cases["index"].isna(), ["column", "check", "failure_case"]] \
+            .itertuples(index=False):
+        if check in ("not_nullable", "column_in_dataframe") or str(check).startswith("dtype("):
             continue
-        pos = int(index)
-        if t.failed.get(column, np.zeros(len(t.frame), bool))[pos]:
-            continue  # the structure layer reported this cell: it did not cast
-        if check == "not_nullable":
-            message, expected = "cell is empty", "a value: the field is required"
-        else:
-            message, expected = schema.column_says[column][int(number)](value)
-        reported.add((pos, column))
-        problems.append(Problem("schema", t.file, int(t.table.lines[pos]), column, message, expected, check))
-    frame_cases = cases[(cases["schema_context"] == "DataFrameSchema") & cases["index"].notna()]
-    for number, group in frame_cases.groupby("check_number"):
-        rule = schema.rules[int(number)]
-        for pos in sorted(set(int(i) for i in group["index"])):
-            if (pos, rule.field) in reported or any(t.failed[c][pos] for c in rule.needs if c in t.failed):
-                continue  # the cell's own problem is reported already
-            message, expected = rule.say(t.frame.iloc[pos])
-            problems.append(Problem("schema", t.file, int(t.table.lines[pos]), rule.field, message, expected,
-                                    f"rule:{rule.field}"))
-    return problems
+        field = owner.rules[int(check[4:])].field if str(check).startswith("rule") else column
+        problems.append(Problem("schema", t.file, None, field if isinstance(field, str) else None,
+                                f"the check {check} could not run ({case})", "a check that runs on every row",
+                                "check-error"))
+    return cases[cases["index"].notna()]
 
 
 # ------------------------------------------------------------------ rules
@@ -145,11 +242,13 @@ def _rules(name: str, desc: Descriptor, typed: dict[str, Typed]) -> list[Rule]:
 
 
 def _definitions(typed: dict[str, Typed]) -> pd.DataFrame:
+    """The indicator definitions the record rules read, indexed by indicator code (plain Python values)."""
     t = typed.get("indicator_definitions")
     cols = ["indicator", "unit", "min", "max", "qualitative", "relation", "relates_to"]
     if t is None or not all(c in t.frame.columns for c in cols):
         return pd.DataFrame(columns=cols).set_index("indicator")
-    return t.frame[cols].dropna(subset=["indicator"]).drop_duplicates("indicator").set_index("indicator")
+    defs = t.frame[cols].astype({c: object for c in ("indicator", "unit", "relation", "relates_to")})
+    return defs.dropna(subset=["indicator"]).drop_duplicates("indicator").set_index("indicator")
 
 
 def _record_rules(name: str, res: Resource, typed: dict[str, Typed]) -> list[Rule]:
@@ -157,9 +256,14 @@ def _record_rules(name: str, res: Resource, typed: dict[str, Typed]) -> list[Rul
     year = "period" if name == "indicators" else "target_year"
 
     def d(df, col):
-        """The definition's `col` for each row's indicator ('' for text it does not have)."""
-        out = defs[col].reindex(df["indicator"]).reset_index(drop=True).set_axis(df.index)
-        return out if col in ("min", "max", "qualitative") else out.astype(object).fillna("")
+        """The definition's `col` for each row's indicator ('' for text it does not have): looked up once
+        per distinct indicator, then spread to the rows."""
+        per_code = defs[col].reindex(df["indicator"].cat.categories)
+        per_code = per_code if col in ("min", "max", "qualitative") else per_code.astype(object).fillna("")
+        codes = df["indicator"].cat.codes.to_numpy()
+        out = per_code.take(np.maximum(codes, 0)).set_axis(df.index)
+        return out.where(pd.Series(codes >= 0, index=df.index)) if col in ("min", "max", "qualitative") \
+            else out.where(pd.Series(codes >= 0, index=df.index), "")
 
     def known(df):
         return df["indicator"].isin(defs.index)
@@ -170,25 +274,26 @@ def _record_rules(name: str, res: Resource, typed: dict[str, Typed]) -> list[Rul
     def canonical(row):
         return defs["unit"].get(row["indicator"])
 
+    cells = ("indicator", "unit", "value", "comparator")  # what the rules of a figure read, as one set
     rules = [
-        Rule("unit", ("indicator", "unit"),
-             lambda df: ~known(df) | qualitative(df) | df["unit"].isna() | (df["unit"] == d(df, "unit")),
+        Rule("unit", cells,
+             lambda df: ~known(df) | qualitative(df) | df["unit"].isna() | (_labels(df["unit"]) == d(df, "unit")),
              lambda r: (f"unit {r['unit']!r} is not the canonical unit of {r['indicator']}",
                         f"{canonical(r)!r}, as indicator_definitions.csv says")),
-        Rule("value", ("indicator", "value"),
+        Rule("value", cells,
              lambda df: ~known(df) | df["value"].isna() | (d(df, "min").isna() | (df["value"] >= d(df, "min")))
              & (d(df, "max").isna() | (df["value"] <= d(df, "max"))),
              lambda r: (f"{_show(r['value'])} is outside the plausible range of {r['indicator']}",
                         f"{_show(defs['min'].get(r['indicator']))} to {_show(defs['max'].get(r['indicator']))}")),
-        Rule("value", ("unit", "value", "indicator"),
+        Rule("value", cells,
              lambda df: df["value"].isna() | (df["unit"] != "percent")
              | ((df["value"] >= -100) & (~d(df, "relation").isin(SHARE_RELATIONS) | (df["value"] <= 100))),
              lambda r: (f"{_show(r['value'])} percent is out of bounds",
                         "a share from 0 to 100, a change of at least -100")),
-        Rule("value", ("unit", "value"),
+        Rule("value", cells,
              lambda df: df["value"].isna() | ~df["unit"].isin(WHOLE_UNITS) | (df["value"] % 1 == 0),
              lambda r: (f"{_show(r['value'])} {r['unit']} is not a whole number", "a whole number")),
-        Rule("value", ("indicator", "value"),
+        Rule("value", cells,
              lambda df: ~known(df) | ~qualitative(df) | df["value"].isna(),
              lambda r: (f"{r['indicator']} is qualitative but the row has a value", "an empty value, unit and comparator")),
     ]
@@ -196,38 +301,43 @@ def _record_rules(name: str, res: Resource, typed: dict[str, Typed]) -> list[Rul
     for col in ("value", "unit", "comparator"):
         if col in required:
             continue
-        rules.append(Rule(col, ("indicator", col),
+        rules.append(Rule(col, cells,
                           lambda df, col=col: ~known(df) | qualitative(df) | df[col].notna(),
                           lambda r, col=col: (f"{col} is empty for the quantitative indicator {r['indicator']}",
                                               f"a {col}: only qualitative aims have none")))
-    rules.append(Rule("unit", ("indicator", "unit"),
+    rules.append(Rule("unit", cells,
                       lambda df: ~known(df) | ~qualitative(df) | df["unit"].isna(),
                       lambda r: (f"{r['indicator']} is qualitative but the row has unit {r['unit']!r}", "an empty unit")))
     key = ["region_id", "indicator", year, "source_id"] + (["kind"] if name == "targets" else [])
     rules.append(Rule(",".join(key), tuple(key),
                       lambda df: ~df.duplicated(key, keep="first"),
                       lambda r: (f"a second row for {', '.join(str(r[k]) for k in key)}",
-                                 "one row per region, indicator, year and source (a source states a figure once)")))
+                                 "one row per region, indicator, year and source (a source states a figure once)"),
+                      whole_table=True))
     link = ["record_id", "equivalent_of", "region_id", "indicator", year, "source_id"]
 
     def linked(df):
-        base = df.set_index("record_id")[["region_id", "indicator", year, "source_id"]]
-        base = base[~base.index.duplicated()]
-        other = base.reindex(df["equivalent_of"]).set_axis(df.index)
-        relation = d(df, "relation")
-        expected_base = d(df, "relates_to")
-        same = (other["region_id"] == df["region_id"]) & (other[year] == df[year]) \
-            & (other["source_id"] == df["source_id"]) & (other["indicator"] == expected_base)
-        return df["equivalent_of"].isna() & (relation != "currency_equivalent") \
-            | df["equivalent_of"].notna() & (relation == "currency_equivalent") & same.fillna(False) \
-            | df["equivalent_of"].notna() & other["region_id"].isna()  # dangling: the foreign key check reports it
+        other = row_of(df["equivalent_of"], df["record_id"])
+        found = other >= 0
+        at = np.maximum(other, 0)
+        same = found.copy()
+        for col in ("region_id", "source_id"):
+            same &= _same(df[col], at) & found
+        same &= (df[year].to_numpy(dtype="float64", na_value=np.nan)[at] ==
+                 df[year].to_numpy(dtype="float64", na_value=np.nan))
+        same &= np.asarray(frames.texts(df["indicator"])[at] == d(df, "relates_to").to_numpy(), dtype=bool)
+        relation = d(df, "relation").to_numpy()
+        linkless = df["equivalent_of"].isna().to_numpy()
+        return pd.Series(linkless & (relation != "currency_equivalent")
+                         | ~linkless & (relation == "currency_equivalent") & same
+                         | ~linkless & ~found, index=df.index)  # dangling: the foreign key check reports it
 
     rules.append(Rule("equivalent_of", tuple(link), linked,
                       lambda r: (f"currency link {r['equivalent_of']!r} for {r['indicator']} does not match"
                                  if pd.notna(r["equivalent_of"]) else f"{r['indicator']} is a currency equivalent "
                                  "without equivalent_of",
                                  "a currency-equivalent indicator linked to a row of its relates_to indicator "
-                                 "with the same region, year and source")))
+                                 "with the same region, year and source"), whole_table=True))
     if name == "targets":  # findings, provenance and anchors name a record by its id alone
         observed = typed.get("indicators")
         ids = observed.frame["record_id"].dropna().unique() if observed is not None \
@@ -273,25 +383,37 @@ def _source_rules(typed) -> list[Rule]:
 
 
 def _region_rules(typed) -> list[Rule]:
-    return [Rule("parent_id", ("region_id", "parent_id"), lambda df: df["parent_id"].isna() | (df["parent_id"] != df["region_id"]),
+    return [Rule("parent_id", ("region_id", "parent_id"),
+                 lambda df: pd.Series(~frames.same_text(df["parent_id"], df["region_id"]), index=df.index)
+                 | df["parent_id"].isna(),
                  lambda r: (f"{r['region_id']} is its own parent", "the region_id of another place"))]
 
 
 def _finding_rules(typed) -> list[Rule]:
-    ids = set()
-    for name in RECORD_TABLES:
-        if name in typed and "record_id" in typed[name].frame.columns:
-            ids |= set(typed[name].frame["record_id"].dropna())
+    ids = [typed[n].frame["record_id"] for n in RECORD_TABLES if n in typed and "record_id" in typed[n].frame.columns]
     sources = set(typed["sources"].frame["source_id"].dropna()) if "sources" in typed \
         and "source_id" in typed["sources"].frame.columns else set()
+
+    def unknown_records_of(column: pd.Series) -> pd.Series:
+        """For each cell, the listed record_ids that are in no record table: all ids looked up in one pass."""
+        lists = column.astype(object).map(lambda c: c.split() if isinstance(c, str) else [])
+        listed = pd.Index(pd.array(sorted({i for ids_ in lists for i in ids_}), dtype=DTYPES["string"]))
+        known = np.zeros(len(listed), dtype=bool)
+        for col in ids:
+            known |= frames.position_in(listed, col.cat.categories) >= 0
+        missing = set(listed[~known])
+        return lists.map(lambda ids_: [i for i in ids_ if i in missing])
+
+    def unknown_records(cell):
+        return unknown_records_of(pd.Series([cell], dtype=object)).iloc[0]
 
     def unknown(cell, known):
         return [x for x in (cell.split() if isinstance(cell, str) else []) if x not in known]
 
     return [
-        Rule("records", ("records",), lambda df: df["records"].map(lambda c: not unknown(c, ids)).astype(bool),
+        Rule("records", ("records",), lambda df: unknown_records_of(df["records"]).map(len) == 0,
              lambda r: (f"names record(s) that exist in neither indicators.csv nor targets.csv: "
-                        f"{' '.join(unknown(r['records'], ids))}", "record_ids of indicators.csv or targets.csv")),
+                        f"{' '.join(unknown_records(r['records']))}", "record_ids of indicators.csv or targets.csv")),
         Rule("other_sources", ("other_sources", "source_id"),
              lambda df: df["other_sources"].map(lambda c: not unknown(c, sources)).astype(bool)
              & ~df.apply(lambda r: isinstance(r["other_sources"], str) and r["source_id"] in r["other_sources"].split(), axis=1).astype(bool),
@@ -301,8 +423,21 @@ def _finding_rules(typed) -> list[Rule]:
 
 
 # ---------------------------------------------------------------- helpers
+def _labels(column: pd.Series) -> pd.Series:
+    """A text column as plain labels ('' where missing), for comparing with other text row by row."""
+    out = frames.texts(column) if isinstance(column.dtype, pd.CategoricalDtype) else column.to_numpy(dtype=object)
+    return pd.Series(np.where(pd.isna(out), "", out).astype(object), index=column.index)
+
+
+def _same(column: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """Whether each row's text equals that of the row `rows` names (in the same column)."""
+    c = column.cat.codes.to_numpy()
+    return (c == c[rows]) & (c >= 0)
+
+
 def partial_date_bounds(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """First and last day that an ISO date of year, month or day precision can mean."""
+    text = text.astype("string")
     n = text.str.len()
     first = pd.to_datetime(text.where(n != 4, text + "-01-01").where(n != 7, text + "-01"),
                            format="%Y-%m-%d", errors="coerce")

@@ -2,268 +2,361 @@
 
 With the archive folder: each archived text's SHA-256 matches sources.csv,
 and every quote and evidence span occurs in its article after one
-normalisation (each run of Unicode whitespace is one space). Always: each
-row's quote states its value with the scale word, the value's evidence reads
-as exactly that value, stated years, hedges and units are in their evidence,
-and every field of every record has a provenance row from the record's own
-source. Work is done per distinct text (a quote serves many rows), never per
-row.
+normalisation (each run of Unicode whitespace is one space). An evidence span
+inside its record's quote is in the article because the quote is; only a span
+from elsewhere in the article is searched for in the whole text.
+
+Always: the value's evidence reads as exactly the record's value, with its
+scale word, inside the record's quote (so the quote states the value); a
+record without value evidence has its quote read instead. Stated years,
+hedges and units are in their evidence; every field of every record has a
+provenance row from the record's own source, and every provenance row belongs
+to a field of a record.
+
+Provenance is taken a batch at a time (`Checker.add`): what the checks need
+of the whole table is kept as one boolean per record field.
 """
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from . import numbers
 from .descriptor import RECORD_TABLES, Descriptor
+from .frames import arrow, codes, fold, row_of, same_text, texts
 from .report import Problem
 from .structure import Typed
 
-WHITESPACE = re.compile(r"\s+")
 YEAR_FIELD = {"indicators": "period", "targets": "target_year"}
+PROVENANCE_COLUMNS = {"resource", "record_id", "field", "source_id", "evidence", "method"}
 
 
-def fold(text: str) -> str:
-    return WHITESPACE.sub(" ", text).strip()
-
-
-def check(desc: Descriptor, typed: dict[str, Typed], archive: Path | None) -> list[Problem]:
-    problems: list[Problem] = []
-    if archive is not None and "sources" in typed:
-        texts, p = _archive(typed["sources"], archive)
-        problems += p
-        problems += _verbatim(typed, texts)
-    problems += _numbers(typed)
-    problems += _coverage(desc, typed)
-    problems += _field_evidence(typed)
-    return problems
+def traced(name: str) -> tuple[str, ...]:
+    """The fields of a record that provenance traces (when not empty)."""
+    return ("region_id", "indicator", YEAR_FIELD[name], "value", "unit", "comparator", "announced")
 
 
 def _problem(t: Typed, pos, field, message, expected, code) -> Problem:
     return Problem("provenance", t.file, int(t.table.lines[pos]), field, message, expected, code)
 
 
-def _archive(sources: Typed, archive: Path) -> tuple[dict[str, str], list[Problem]]:
-    """Folded text of each source whose archived file is present and matches its SHA-256."""
-    texts, problems = {}, []
-    f = sources.frame
-    if not {"source_id", "archive_file", "sha256"} <= set(f.columns):
-        return texts, problems
-    for pos, (sid, name, digest) in enumerate(f[["source_id", "archive_file", "sha256"]].itertuples(index=False)):
-        if pd.isna(sid) or pd.isna(name):
-            continue
-        path = archive / name
-        if not path.is_file():
-            problems.append(_problem(sources, pos, "archive_file", f"{name!r} is not in the archive {archive}",
-                                     "the archived text of this source in the archive folder", "archive-missing"))
-            continue
-        data = path.read_bytes()
-        actual = hashlib.sha256(data).hexdigest()
-        if actual != digest:
-            problems.append(_problem(sources, pos, "sha256",
-                                     f"the archived text {name} has SHA-256 {actual}, not the one recorded",
-                                     "the SHA-256 of the archived file (the text changed, or the wrong file)",
-                                     "checksum-mismatch"))
-        try:
-            texts[sid] = fold(data.decode("utf-8"))
-        except UnicodeDecodeError as exc:
-            problems.append(_problem(sources, pos, "archive_file", f"{name} is not UTF-8 ({exc.reason})",
-                                     "UTF-8 text", "archive-encoding"))
-    return texts, problems
+# Every character str.split() folds but the plain space, as RE2 reads it (RE2's own \s is ASCII only:
+# it would miss the non-breaking spaces the articles use).
+_OTHER_SPACE = "[" + "".join(f"\\x{{{c:04x}}}" for c in range(0x110000) if chr(c).isspace() and c != 32) + "]"
+ODD_SPACING = f"{_OTHER_SPACE}|  |^ | $"
 
 
-def _verbatim(typed: dict[str, Typed], texts: dict[str, str]) -> list[Problem]:
-    problems = []
-    spans = [(name, "quote") for name in RECORD_TABLES] + [("provenance", "evidence"), ("findings", "evidence")]
-    for name, col in spans:
-        t = typed.get(name)
-        if t is None or not {col, "source_id"} <= set(t.frame.columns):
-            continue
-        pairs = t.frame[["source_id", col]]
-        checkable = pairs["source_id"].isin(list(texts)) & pairs[col].notna()
-        distinct = pairs[checkable].drop_duplicates()
-        missing = [(sid, span) for sid, span in distinct.itertuples(index=False) if fold(span) not in texts[sid]]
-        if not missing:
-            continue
-        bad = _rows_in(pairs, pd.DataFrame(missing, columns=["source_id", col])) & checkable.to_numpy()
-        for pos in np.flatnonzero(bad):
-            sid, span = pairs.iloc[pos]
-            problems.append(_problem(t, pos, col, f"{_short(span)!r} is not in the archived text of {sid}",
-                                     "a verbatim span of the article (only whitespace may differ)", "not-verbatim"))
-    return problems
+def _odd_spacing(cats: pd.Index) -> np.ndarray:
+    """Categories that folding would change (most would not)."""
+    if not len(cats):
+        return np.zeros(0, dtype=bool)
+    return np.asarray(pc.match_substring_regex(arrow(cats), ODD_SPACING).to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _parsed(spans: pd.Series) -> pd.DataFrame:
-    """(span, number) for every number each distinct span states."""
-    rows = [(s, float(v)) for s in spans.dropna().unique() for v in numbers.values(s)]
-    return pd.DataFrame(rows, columns=["span", "number"]).drop_duplicates()
+def _folded(column: pd.Series) -> np.ndarray:
+    """Each category of a text column, folded, as Python text (for a batch's few distinct texts)."""
+    cats = column.cat.categories
+    out = np.asarray(cats.to_numpy(dtype=object), dtype=object)
+    for i in np.flatnonzero(_odd_spacing(cats)):
+        out[i] = fold(out[i])
+    return out
 
 
-def _numbers(typed: dict[str, Typed]) -> list[Problem]:
-    """A record's quote states its value; the value's evidence reads as exactly that value, inside the quote."""
-    problems = []
-    prov = typed.get("provenance")
-    for name in RECORD_TABLES:
-        t = typed.get(name)
-        if t is None or not {"record_id", "value", "quote"} <= set(t.frame.columns):
-            continue
-        f = t.frame
-        has_value = f["value"].notna() & f["quote"].notna()
-        stated = _parsed(f.loc[has_value, "quote"])
-        ok = pd.MultiIndex.from_frame(f[["quote", "value"]]).isin(pd.MultiIndex.from_frame(stated[["span", "number"]])) \
-            if len(stated) else np.zeros(len(f), bool)
-        for pos in np.flatnonzero(has_value.to_numpy() & ~np.asarray(ok)):
-            row = f.iloc[pos]
-            said = ", ".join(repr(n.text) for n in numbers.read(row["quote"])) or "no number"
-            problems.append(_problem(t, pos, "value",
-                                     f"the quote does not state {numbers.human(row['value'], row.get('unit'))} "
-                                     f"(it states: {said})",
-                                     "a quote whose number, with its scale word, equals the value", "value-not-in-quote"))
-        if prov is None or not {"resource", "record_id", "field", "evidence"} <= set(prov.frame.columns):
-            continue
-        p = prov.frame
-        ev = p[(p["resource"] == name) & (p["field"] == "value")][["record_id", "evidence"]]
-        ev = ev.assign(prov_pos=np.flatnonzero(((p["resource"] == name) & (p["field"] == "value")).to_numpy()))
-        joined = ev.merge(f.reindex(columns=["record_id", "value", "quote", "unit"]).assign(rec_pos=np.arange(len(f))),
-                          on="record_id", how="inner")
-        joined = joined[joined["value"].notna() & joined["evidence"].notna()]
-        if joined.empty:
-            continue
-        parsed = _parsed(joined["evidence"])
-        single = parsed[~parsed["span"].duplicated(keep=False)]  # spans that state exactly one number
-        exact = pd.MultiIndex.from_frame(joined[["evidence", "value"]]).isin(
-            pd.MultiIndex.from_frame(single[["span", "number"]]))
-        pairs = joined[["evidence", "quote"]].drop_duplicates()
-        outside = [(e, q) for e, q in pairs.itertuples(index=False) if not (isinstance(q, str) and fold(e) in fold(q))]
-        inside = ~_rows_in(joined[["evidence", "quote"]], pd.DataFrame(outside, columns=["evidence", "quote"]))
-        for row in joined[~exact].itertuples(index=False):
-            problems.append(_problem(prov, row.prov_pos, "evidence",
-                                     f"the value evidence {_short(row.evidence)!r} does not read as "
-                                     f"{numbers.human(row.value, row.unit)} ({row.record_id})",
-                                     "a span stating exactly the record's value, with its scale word",
-                                     "evidence-not-value"))
-        for row in joined[exact & ~inside].itertuples(index=False):
-            problems.append(_problem(prov, row.prov_pos, "evidence",
-                                     f"the value evidence {_short(row.evidence)!r} is not part of the "
-                                     f"quote of {row.record_id}",
-                                     "the value's words inside the record's quote", "evidence-not-in-quote"))
-    return problems
+class Quotes:
+    """A record table's folded quotes by code, made into Python text only for the rows asked for:
+    a million quotes stay in the categorical's Arrow text."""
+
+    def __init__(self, column: pd.Series):
+        self.categories = column.cat.categories
+        self.folded = {int(i): fold(self.categories[i]) for i in np.flatnonzero(_odd_spacing(self.categories))}
+
+    def __len__(self) -> int:
+        return len(self.categories)
+
+    def __getitem__(self, quote_codes) -> np.ndarray:
+        quote_codes = np.asarray(quote_codes)
+        # each distinct quote becomes Python text once, however many rows (fields of one record) ask for it
+        distinct, inverse = np.unique(np.maximum(quote_codes, 0), return_inverse=True)
+        texts = np.asarray(self.categories.take(distinct).to_numpy(dtype=object), dtype=object)
+        for k in np.flatnonzero(np.isin(distinct, list(self.folded))) if self.folded else ():
+            texts[k] = self.folded[int(distinct[k])]
+        out = texts[inverse.reshape(-1)] if len(texts) else np.full(len(quote_codes), None, dtype=object)
+        out[quote_codes < 0] = None
+        return out
 
 
-def _positions(ids: pd.Series, of: pd.Series) -> np.ndarray:
-    """Row of `of` holding each of `ids` (its first row when repeated), -1 where none does."""
-    first = ~of.duplicated().to_numpy()
-    found = pd.Index(of[first]).get_indexer(ids)
-    return np.where(found >= 0, np.flatnonzero(first)[found], -1)
+class Checker:
+    """The provenance layer over whole record tables and provenance in batches."""
 
+    def __init__(self, desc: Descriptor, typed: dict[str, Typed], archive: Path | None):
+        self.desc = desc
+        self.archive = archive
+        self.texts: dict[str, str] = {}
+        self.records = {name: typed[name] for name in RECORD_TABLES if name in typed
+                        and {"record_id", "source_id", "quote"} <= set(typed[name].frame.columns)}
+        self.quotes = {name: Quotes(t.frame["quote"]) for name, t in self.records.items()}
+        self.has = {name: {f: np.zeros(len(t.frame), dtype=bool) for f in traced(name)}
+                    for name, t in self.records.items()}
+        self.sources = typed.get("sources")
+        self.number_cache: dict[str, tuple] = {}
+        self.read_any = False  # a provenance table that cannot be read says so once, not once per record field
 
-def _coverage(desc: Descriptor, typed: dict[str, Typed]) -> list[Problem]:
-    """Every non-empty traced field of every record has a provenance row from the record's source,
-    and every provenance row belongs to a non-empty traced field of a record."""
-    prov = typed.get("provenance")
-    if prov is None or not {"resource", "record_id", "field", "source_id"} <= set(prov.frame.columns):
-        return []
-    p = prov.frame
-    problems = []
-    for name in RECORD_TABLES:
-        t = typed.get(name)
-        if t is None or not {"record_id", "source_id"} <= set(t.frame.columns):
-            continue
-        f = t.frame
-        traced = [c for c in ("region_id", "indicator", YEAR_FIELD[name], "value", "unit", "comparator", "announced")
-                  if c in f.columns]
-        rows = np.flatnonzero((p["resource"] == name).fillna(False).to_numpy())
-        mine = p.iloc[rows]
-        at = _positions(mine["record_id"], f["record_id"])
-        fields = mine["field"].fillna("").to_numpy(dtype=object)
-        stray = at < 0
-        for field in traced:
-            cell = f[field].notna().to_numpy() & f["record_id"].notna().to_numpy()
-            this = (fields == field) & (at >= 0)
-            has = np.zeros(len(f), dtype=bool)
-            has[at[this]] = True
-            for pos in np.flatnonzero(cell & ~has):
-                problems.append(_problem(t, pos, field, f"no provenance row for {field}",
-                                         f"a row in provenance.csv for ({name}, {f['record_id'].iloc[pos]}, {field})",
-                                         "provenance-missing"))
-            stray |= this & ~cell[np.maximum(at, 0)]
-        stray |= (at >= 0) & ~np.isin(fields, traced)
-        for i in np.flatnonzero(stray):
-            row = mine.iloc[i]
-            if at[i] < 0:
-                message, expected, field = (f"{row['record_id']!r} is not a record of {name}.csv",
-                                            f"a record_id of {desc.resources[name].path}", "record_id")
-            else:
-                message, expected, field = (f"{row['field']} of {row['record_id']} is empty or not traced",
-                                            "provenance only for non-empty traced fields", "field")
-            problems.append(_problem(prov, rows[i], field, message, expected, "provenance-orphan"))
-        known = at >= 0
-        theirs = np.full(len(mine), "", dtype=object)
-        theirs[known] = f["source_id"].fillna("").to_numpy(dtype=object)[at[known]]
-        wrong = known & (mine["source_id"].fillna("").to_numpy(dtype=object) != theirs)
-        for i in np.flatnonzero(wrong):
-            problems.append(_problem(prov, rows[i], "source_id",
-                                     f"evidence from {mine['source_id'].iloc[i]}, but the record's source is {theirs[i]}",
-                                     "the record's own source_id", "provenance-source"))
-    return problems
-
-
-def _field_evidence(typed: dict[str, Typed]) -> list[Problem]:
-    """Stated years, hedges and units are in their evidence; a stated '=' is not a field that needs words."""
-    prov = typed.get("provenance")
-    if prov is None or not {"resource", "record_id", "field", "evidence", "method"} <= set(prov.frame.columns):
-        return []
-    p = prov.frame.assign(prov_pos=np.arange(len(prov.frame)))
-    problems = []
-    for name in RECORD_TABLES:
-        t = typed.get(name)
-        year = YEAR_FIELD[name]
-        if t is None or not {"record_id", year, "unit", "comparator"} <= set(t.frame.columns):
-            continue
-        mine = p[((p["resource"] == name) & p["field"].isin([year, "unit", "comparator"])).fillna(False)]
-        at = _positions(mine["record_id"], t.frame["record_id"])
-        mine, at = mine[at >= 0], at[at >= 0]
-        if mine.empty:
-            continue
-        rec = t.frame[[year, "unit", "comparator"]].iloc[at].reset_index(drop=True)
-        j = pd.concat([mine.reset_index(drop=True), rec], axis=1)
-        distinct = j[["field", "evidence", "method", year, "unit", "comparator"]].drop_duplicates()
-        bad = set()
-        for field, evidence, method, y, unit, comp in distinct.itertuples(index=False):
-            if not isinstance(evidence, str):
+    # ------------------------------------------------------------ archive
+    def check_archive(self) -> list[Problem]:
+        """Read each archived text once: its SHA-256 against sources.csv, then its folded text."""
+        problems = []
+        s = self.sources
+        if self.archive is None or s is None or not {"source_id", "archive_file", "sha256"} <= set(s.frame.columns):
+            return problems
+        for pos, (sid, name, digest) in enumerate(s.frame[["source_id", "archive_file", "sha256"]]
+                                                  .astype(object).itertuples(index=False)):
+            if pd.isna(sid) or pd.isna(name):
                 continue
-            if field == year and method == "stated" and pd.notna(y) and str(int(y)) not in evidence:
-                bad.add((field, evidence, method, y, unit, comp, f"does not state the year {int(y)}", "the year in the span"))
-            elif field == "unit" and pd.notna(unit) and not numbers.states_unit(evidence, unit):
-                bad.add((field, evidence, method, y, unit, comp, f"names no {unit} unit",
-                         f"a word for {unit} (e.g. {numbers.UNIT_WORDS[unit][0]})"))
-            elif field == "comparator" and method == "stated" and pd.notna(comp) and comp != "=" \
+            path = self.archive / name
+            if not path.is_file():
+                problems.append(_problem(s, pos, "archive_file", f"{name!r} is not in the archive {self.archive}",
+                                         "the archived text of this source in the archive folder", "archive-missing"))
+                continue
+            data = path.read_bytes()
+            actual = hashlib.sha256(data).hexdigest()
+            if actual != digest:
+                problems.append(_problem(s, pos, "sha256",
+                                         f"the archived text {name} has SHA-256 {actual}, not the one recorded",
+                                         "the SHA-256 of the archived file (the text changed, or the wrong file)",
+                                         "checksum-mismatch"))
+            try:
+                self.texts[sid] = fold(data.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                problems.append(_problem(s, pos, "archive_file", f"{name} is not UTF-8 ({exc.reason})",
+                                         "UTF-8 text", "archive-encoding"))
+        return problems
+
+    def _not_in_texts(self, source_codes: np.ndarray, source_cats: np.ndarray, spans: np.ndarray) -> np.ndarray:
+        """For distinct (source, span) pairs: whether the span is missing from the source's folded text
+        (False where the source has no text to check against)."""
+        out = np.zeros(len(spans), dtype=bool)
+        for i, (c, span) in enumerate(zip(source_codes, spans)):
+            text = self.texts.get(source_cats[c]) if c >= 0 else None
+            if text is not None and span is not None:
+                out[i] = span not in text
+        return out
+
+    def check_quotes(self) -> list[Problem]:
+        """Each record's quote is verbatim in its article (checked once per distinct source and quote)."""
+        problems = []
+        if not self.texts:
+            return problems
+        for name, t in self.records.items():
+            src, quote = codes(t.frame["source_id"]), codes(t.frame["quote"])
+            pairs = np.unique(np.stack([src, quote], axis=1), axis=0)
+            pairs = pairs[(pairs >= 0).all(axis=1)]
+            cats = np.asarray(t.frame["source_id"].cat.categories.to_numpy(dtype=object), dtype=object)
+            missing = pairs[self._not_in_texts(pairs[:, 0], cats, self.quotes[name][pairs[:, 1]])]
+            if not len(missing):
+                continue
+            key = src.astype(np.int64) * (len(self.quotes[name]) + 1) + quote
+            bad = np.isin(key, missing[:, 0].astype(np.int64) * (len(self.quotes[name]) + 1) + missing[:, 1])
+            for pos in np.flatnonzero(bad):
+                problems.append(_problem(t, pos, "quote", f"{_short(self.quotes[name][[quote[pos]]][0])!r} is not in the "
+                                         f"archived text of {cats[src[pos]]}",
+                                         "a verbatim span of the article (only whitespace may differ)", "not-verbatim"))
+        return problems
+
+    # --------------------------------------------------------- provenance
+    def add(self, prov: Typed) -> list[Problem]:
+        """One batch of provenance rows."""
+        p = prov.frame
+        if not PROVENANCE_COLUMNS <= set(p.columns):
+            return []
+        self.read_any = True
+        problems = []
+        resource = texts(p["resource"])
+        for name, rec in self.records.items():
+            rows = np.flatnonzero(resource == name)
+            if not len(rows):
+                continue
+            sub = p.iloc[rows].reset_index(drop=True)
+            at = row_of(sub["record_id"], rec.frame["record_id"])
+            known = at >= 0
+            safe = np.maximum(at, 0)
+            field = texts(sub["field"])
+            problems += self._belongs(prov, rows, sub, name, rec, field, at, known, safe)
+            ev = _folded(sub["evidence"])
+            ev_codes = codes(sub["evidence"])
+            ev_rows = np.where(ev_codes >= 0, ev[np.maximum(ev_codes, 0)], None)
+            quote_codes = codes(rec.frame["quote"])[safe]
+            quotes = self.quotes[name][np.where(known, quote_codes, -1)]
+            inside = np.fromiter((e is not None and q is not None and e in q for e, q in zip(ev_rows, quotes)),
+                                 dtype=bool, count=len(rows))
+            if self.texts:
+                problems += self._verbatim(prov, rows, sub, ev_rows, inside)
+            problems += self._values(prov, rows, sub, rec, field, at, known, safe, ev, inside)
+            problems += self._field_words(prov, rows, sub, name, rec, field, known, safe)
+        return problems
+
+    def _belongs(self, prov, rows, sub, name, rec, field, at, known, safe) -> list[Problem]:
+        """The row names a non-empty traced field of a record of the same source; the record field is covered."""
+        problems = []
+        for i in np.flatnonzero(~known & sub["record_id"].notna().to_numpy()):
+            problems.append(_problem(prov, rows[i], "record_id", f"{sub['record_id'].iloc[i]!r} is not a record of "
+                                     f"{name}.csv", f"a record_id of {self.desc.resources[name].path}",
+                                     "provenance-orphan"))
+        covered = np.zeros(len(sub), dtype=bool)
+        for f in traced(name):
+            this = known & (field == f)
+            if f in rec.frame.columns:
+                cell = rec.frame[f].notna().to_numpy()
+                covered |= this & cell[safe]
+                self.has[name][f][at[this & cell[safe]]] = True
+        for i in np.flatnonzero(known & ~covered & sub["field"].notna().to_numpy()):
+            problems.append(_problem(prov, rows[i], "field", f"{field[i]} of {sub['record_id'].iloc[i]} is empty or "
+                                     "not traced", "provenance only for non-empty traced fields", "provenance-orphan"))
+        theirs = rec.frame["source_id"].iloc[safe].reset_index(drop=True)
+        wrong = known & ~same_text(sub["source_id"], theirs) & sub["source_id"].notna().to_numpy()  # empty: reported
+        for i in np.flatnonzero(wrong):
+            problems.append(_problem(prov, rows[i], "source_id", f"evidence from {sub['source_id'].iloc[i]}, but the "
+                                     f"record's source is {theirs.iloc[i]}", "the record's own source_id",
+                                     "provenance-source"))
+        return problems
+
+    def _verbatim(self, prov, rows, sub, ev_rows, inside) -> list[Problem]:
+        """A span outside its record's quote is searched for in the whole article."""
+        outside = np.flatnonzero(~inside & (ev_rows != None))  # noqa: E711 (element-wise)
+        if not len(outside):
+            return []
+        src = codes(sub["source_id"])[outside]
+        cats = np.asarray(sub["source_id"].cat.categories.to_numpy(dtype=object), dtype=object)
+        missing = self._not_in_texts(src, cats, ev_rows[outside])
+        return [_problem(prov, rows[i], "evidence", f"{_short(ev_rows[i])!r} is not in the archived text of "
+                         f"{cats[codes(sub['source_id'])[i]]}", "a verbatim span of the article (only whitespace may "
+                         "differ)", "not-verbatim") for i in outside[missing]]
+
+    def _values(self, prov, rows, sub, rec, field, at, known, safe, ev, inside) -> list[Problem]:
+        """The value's evidence reads as exactly the record's value and lies inside the record's quote.
+        Each distinct evidence text is read once."""
+        if "value" not in rec.frame.columns:
+            return []
+        ev_codes = codes(sub["evidence"])
+        mine = np.flatnonzero(known & (field == "value") & (ev_codes >= 0))
+        if not len(mine):
+            return []
+        single = np.full(len(ev), np.nan)  # the one number a distinct evidence text states (NaN: not exactly one)
+        for c in np.unique(ev_codes[mine]):
+            read = self._number(ev[c])
+            single[c] = read[0] if len(read) == 1 else np.nan
+        values = rec.frame["value"].to_numpy(dtype="float64", na_value=np.nan)[safe[mine]]
+        reads = single[ev_codes[mine]] == values
+        problems = []
+        for k in np.flatnonzero(~reads & ~np.isnan(values)):
+            i, pos = mine[k], at[mine[k]]
+            record_id, unit = rec.frame["record_id"].iloc[pos], _cell(rec.frame, "unit", pos)
+            quote = self._quote(rec, pos)
+            if values[k] in self._number(quote):  # the quote states the value: the evidence is what is wrong
+                problems.append(_problem(prov, rows[i], "evidence",
+                                         f"the value evidence {_short(ev[ev_codes[i]])!r} does not read as "
+                                         f"{numbers.human(values[k], unit)} ({record_id})",
+                                         "a span stating exactly the record's value, with its scale word",
+                                         "evidence-not-value"))
+            else:
+                problems.append(_value_not_in_quote(rec, pos, values[k], unit, quote))
+        for i in mine[reads & ~inside[mine]]:
+            problems.append(_problem(prov, rows[i], "evidence", f"the value evidence {_short(ev[ev_codes[i]])!r} is "
+                                     f"not part of the quote of {rec.frame['record_id'].iloc[at[i]]}",
+                                     "the value's words inside the record's quote", "evidence-not-in-quote"))
+        return problems
+
+    def _quote(self, rec: Typed, pos: int) -> str:
+        return self.quotes[rec.resource.name][[codes(rec.frame["quote"])[pos]]][0] or ""
+
+    def _number(self, span: str) -> tuple:
+        if span not in self.number_cache:
+            self.number_cache[span] = tuple(float(v) for v in numbers.values(span))
+        return self.number_cache[span]
+
+    def _field_words(self, prov, rows, sub, name, rec, field, known, safe) -> list[Problem]:
+        """Stated years, hedges and units are in their evidence: each distinct combination of field,
+        evidence, method and the record's year, unit and comparator is checked once."""
+        year = YEAR_FIELD[name]
+        if not {year, "unit", "comparator"} <= set(rec.frame.columns):
+            return []
+        mine = np.flatnonzero(known & np.isin(field, [year, "unit", "comparator"]))
+        if not len(mine):
+            return []
+        combo = pd.DataFrame({
+            "field": sub["field"].cat.codes.to_numpy()[mine],
+            "evidence": codes(sub["evidence"])[mine],
+            "method": sub["method"].cat.codes.to_numpy()[mine],
+            "year": rec.frame[year].to_numpy(dtype="float64", na_value=np.nan)[safe[mine]],
+            "unit": codes(rec.frame["unit"])[safe[mine]],
+            "comparator": codes(rec.frame["comparator"])[safe[mine]],
+        })
+        names = {c: np.asarray(col.cat.categories.to_numpy(dtype=object), dtype=object) for c, col in
+                 (("field", sub["field"]), ("evidence", sub["evidence"]), ("method", sub["method"]),
+                  ("unit", rec.frame["unit"]), ("comparator", rec.frame["comparator"]))}
+
+        def text(col, c):
+            return names[col][c] if c >= 0 else None
+
+        bad = []
+        for key in combo.drop_duplicates().itertuples(index=False):
+            f, evidence, method = text("field", key.field), text("evidence", key.evidence), text("method", key.method)
+            unit, comp, y = text("unit", key.unit), text("comparator", key.comparator), key.year
+            if evidence is None:
+                continue
+            if f == year and method == "stated" and not np.isnan(y) and str(int(y)) not in evidence:
+                bad.append((*key, f"does not state the year {int(y)}", "the year in the span"))
+            elif f == "unit" and unit is not None and not numbers.states_unit(evidence, unit):
+                bad.append((*key, f"names no {unit} unit", f"a word for {unit} (e.g. {numbers.UNIT_WORDS[unit][0]})"))
+            elif f == "comparator" and method == "stated" and comp is not None and comp != "=" \
                     and not numbers.states_hedge(evidence, comp):
-                bad.add((field, evidence, method, y, unit, comp, f"has no hedge meaning {comp!r}",
-                         f"a hedge word for {comp!r} (e.g. {numbers.HEDGES[comp].split('|')[0]})"))
+                bad.append((*key, f"has no hedge meaning {comp!r}",
+                            f"a hedge word for {comp!r} (e.g. {numbers.HEDGES[comp].split('|')[0]})"))
         if not bad:
-            continue
-        keys = ["field", "evidence", "method", year, "unit", "comparator"]
-        flagged = j.merge(pd.DataFrame(sorted(bad, key=str), columns=keys + ["message", "expected"]), on=keys)
-        for row in flagged.itertuples(index=False):
-            problems.append(_problem(prov, row.prov_pos, "evidence",
-                                     f"the {row.field} evidence {_short(row.evidence)!r} {row.message} "
-                                     f"({row.record_id})", row.expected, f"evidence-{row.field}"))
-    return problems
+            return []
+        flagged = combo.assign(row=mine).merge(pd.DataFrame(bad, columns=[*combo.columns, "message", "expected"]),
+                                               on=list(combo.columns))
+        return [_problem(prov, rows[r.row], "evidence", f"the {text('field', r.field)} evidence "
+                         f"{_short(text('evidence', r.evidence))!r} {r.message} ({sub['record_id'].iloc[r.row]})",
+                         r.expected, f"evidence-{text('field', r.field)}") for r in flagged.itertuples(index=False)]
+
+    # ------------------------------------------------------------- finish
+    def finish(self) -> list[Problem]:
+        """After the last batch: record fields left without provenance, and the quote of a record whose value
+        had no evidence row is read for the value instead."""
+        problems = []
+        for name, rec in self.records.items():
+            for f in traced(name) if self.read_any else ():
+                if f not in rec.frame.columns:
+                    continue
+                cell = rec.frame[f].notna().to_numpy() & rec.frame["record_id"].notna().to_numpy()
+                for pos in np.flatnonzero(cell & ~self.has[name][f]):
+                    problems.append(_problem(rec, pos, f, f"no provenance row for {f}",
+                                             f"a row in provenance.csv for ({name}, {rec.frame['record_id'].iloc[pos]}, "
+                                             f"{f})", "provenance-missing"))
+            if "value" not in rec.frame.columns:
+                continue
+            values = rec.frame["value"].to_numpy(dtype="float64", na_value=np.nan)
+            quote_codes = codes(rec.frame["quote"])
+            for pos in np.flatnonzero(~np.isnan(values) & ~self.has[name]["value"] & (quote_codes >= 0)):
+                quote = self.quotes[name][[quote_codes[pos]]][0]
+                if values[pos] not in self._number(quote):
+                    unit = rec.frame["unit"].iloc[pos] if "unit" in rec.frame.columns else None
+                    problems.append(_value_not_in_quote(rec, pos, values[pos], unit, quote))
+        return problems
 
 
-def _rows_in(frame: pd.DataFrame, keys: pd.DataFrame) -> np.ndarray:
-    """For each row of `frame`, whether its values (in keys' columns) are a row of `keys`."""
-    if keys.empty:
-        return np.zeros(len(frame), dtype=bool)
-    cols = list(keys.columns)
-    hits = frame[cols].merge(keys.drop_duplicates().astype(frame[cols].dtypes.to_dict()).assign(_hit=True),
-                             on=cols, how="left")  # a left merge keeps the frame's order
-    return hits["_hit"].notna().to_numpy()
+def _cell(frame: pd.DataFrame, col: str, pos: int):
+    return frame[col].iloc[pos] if col in frame.columns else None
+
+
+def _value_not_in_quote(rec: Typed, pos: int, value: float, unit, quote: str) -> Problem:
+    said = ", ".join(repr(n.text) for n in numbers.read(quote)) or "no number"
+    return _problem(rec, pos, "value", f"the quote does not state {numbers.human(value, unit)} (it states: {said})",
+                    "a quote whose number, with its scale word, equals the value", "value-not-in-quote")
 
 
 def _short(text: str, n: int = 80) -> str:

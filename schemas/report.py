@@ -7,10 +7,12 @@ and never fail validation.
 """
 from __future__ import annotations
 
+import io
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
+TEXT_FINDINGS = 1000  # the text report lists this many findings; the JSON report lists them all
 LAYERS = ("descriptor", "structure", "schema", "provenance", "consistency")
 LAYER_TITLES = {
     "descriptor": "Descriptor (datapackage.json)",
@@ -81,43 +83,63 @@ class Report:
         return {layer: c.get(layer, 0) for layer in LAYERS}
 
     def to_text(self) -> str:
-        out = []
+        out = io.StringIO()
+        self.write_text(out)
+        return out.getvalue()
+
+    def to_json(self) -> str:
+        out = io.StringIO()
+        self.write_json(out)
+        return out.getvalue()
+
+    def write_text(self, out, most_findings: int = TEXT_FINDINGS) -> None:
         if self.archive is None:
-            out.append("NOTE: no archive folder given: quotes and evidence were NOT checked against "
-                       "the archived texts, nor the texts' SHA-256. Give one with ARCHIVE=dir (make) "
-                       "or --archive DIR.")
+            out.write("NOTE: no archive folder given: quotes and evidence were NOT checked against the archived "
+                      "texts, nor the texts' SHA-256. Give one with ARCHIVE=dir (make) or --archive DIR.\n")
         else:
-            out.append(f"Archive: {self.archive}")
+            out.write(f"Archive: {self.archive}\n")
         for layer in LAYERS:
             mine = [p for p in self.problems if p.layer == layer]
             if not mine:
                 continue
-            out.append("")
-            out.append(f"== {LAYER_TITLES[layer]}: {len(mine)} error(s)")
-            out.extend(p.text() for p in sorted(mine, key=_order))
-        if self.findings:
-            out.append("")
-            out.append(f"== Findings (published, not failures): {len(self.findings)}")
-            out.extend(f.text() for f in self.findings)
-        out.append("")
+            out.write(f"\n== {LAYER_TITLES[layer]}: {len(mine)} error(s)\n")
+            for p in sorted(mine, key=_order):
+                out.write(p.text() + "\n")
+        n = len(self.findings)
+        if n:
+            out.write(f"\n== Findings (published, not failures): {n}\n")
+            if n > most_findings:
+                counts = getattr(self.findings, "counts", lambda: {})()
+                out.write("By check: " + "; ".join(f"{c} {s} {k}" for (c, s), k in counts.items()) + "\n")
+            for i, f in enumerate(self.findings):
+                if i == most_findings:
+                    out.write(f"... and {n - most_findings} more: --format json lists every one.\n")
+                    break
+                out.write(f.text() + "\n")
         rows = sum(self.rows.values())
         status = "VALID" if self.valid else "INVALID"
         per_layer = ", ".join(f"{k} {v}" for k, v in self.counts().items())
-        out.append(f"{status}: {len(self.problems)} error(s) ({per_layer}); "
-                   f"{len(self.findings)} finding(s); {rows} rows in {len(self.rows)} tables checked.")
-        return "\n".join(out) + "\n"
+        out.write(f"\n{status}: {len(self.problems)} error(s) ({per_layer}); {n} finding(s); "
+                  f"{rows} rows in {len(self.rows)} tables checked.\n")
 
-    def to_json(self) -> str:
-        doc = {
-            "valid": self.valid,
-            "archive_checked": self.archive is not None,
-            "archive": self.archive,
-            "summary": {"errors": len(self.problems), "by_layer": self.counts(),
-                        "findings": len(self.findings), "rows": self.rows},
-            "errors": [dict(asdict(p), location=p.location(), text=p.text()) for p in sorted(self.problems, key=_order)],
-            "findings": [asdict(f) for f in self.findings],
-        }
-        return json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n"
+    def write_json(self, out) -> None:
+        """One JSON document, written an item at a time (a report may hold hundreds of thousands of findings)."""
+        head = {"valid": self.valid, "archive_checked": self.archive is not None, "archive": self.archive,
+                "summary": {"errors": len(self.problems), "by_layer": self.counts(),
+                            "findings": len(self.findings), "rows": self.rows}}
+        out.write(json.dumps(head, ensure_ascii=False)[:-1] + ',\n"errors": [')
+        for i, p in enumerate(sorted(self.problems, key=_order)):
+            item = dict(vars(p), location=p.location(), text=p.text())
+            out.write(("," if i else "") + "\n" + json.dumps(item, ensure_ascii=False, default=_plain))
+        out.write('\n],\n"findings": [')
+        for i, f in enumerate(self.findings):
+            out.write(("," if i else "") + "\n" + json.dumps(vars(f), ensure_ascii=False, default=_plain))
+        out.write("\n]}\n")
+
+
+def _plain(value):
+    """numpy scalars and the like, as JSON can hold them."""
+    return value.item() if hasattr(value, "item") else str(value)
 
 
 def _order(p: Problem):

@@ -4,6 +4,8 @@ What `frictionless validate` checks row by row, done a column at a time:
 types (every cell casts to its field's type), primary keys, unique fields and
 foreign keys. The value constraints (required, enum, pattern, ranges) are the
 Pandera layer's (schemas.pandera_schemas), so no problem is reported twice.
+A cell is cast once per distinct text; a table read in batches has its keys
+followed across batches by `Keys`.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import pandas as pd
 
 from .csvfile import Table
 from .descriptor import Descriptor, Resource
+from .frames import position_in
 from .report import Problem
 
 INTEGER = r"^[+-]?[0-9]+$"
@@ -29,17 +32,15 @@ EXPECTED = {
     "date": "a date YYYY-MM-DD",
     "uri": "an absolute URI such as https://example.org/page",
 }
-MAX_LISTED = 5  # values of a key named in one message
 
 
 @dataclass
 class Typed:
-    """A table with its cells cast to their Table Schema types."""
+    """A table with its cells cast to their Table Schema types (text stays categorical)."""
 
     table: Table
     frame: pd.DataFrame  # typed; a cell that did not cast is missing (NA)
     failed: dict[str, np.ndarray] = field(default_factory=dict)  # per field: cells that did not cast
-    empty: dict[str, np.ndarray] = field(default_factory=dict)  # per field: cells empty in the CSV
 
     @property
     def resource(self) -> Resource:
@@ -63,23 +64,26 @@ def cast(table: Table) -> tuple[Typed, list[Problem]]:
         if f.name not in table.frame.columns:
             continue
         text = table.frame[f.name]
-        empty = (text == "").to_numpy()
-        values, ok = _cast(text, f.type, f.format)
-        failed = ~ok & ~empty
-        typed.frame[f.name] = values
-        typed.empty[f.name] = empty
+        categories = pd.Series(text.cat.categories)
+        values, ok = _cast(categories, f.type, f.format)  # once per distinct text
+        codes = text.cat.codes.to_numpy()
+        failed = (codes >= 0) & ~ok[np.maximum(codes, 0)] if len(ok) else np.zeros(len(codes), dtype=bool)
+        if values is None:  # text: stays categorical; a text that fails its format becomes missing
+            typed.frame[f.name] = text.cat.remove_categories(categories[~ok].tolist()) if (~ok).any() else text
+        else:
+            typed.frame[f.name] = _spread(values, codes, ~failed)
         typed.failed[f.name] = failed
         if failed.any():
             kind = "uri" if f.type == "string" else f.type
-            for line, cell in zip(table.lines[failed], text[failed]):
+            for line, cell in zip(table.lines[failed], categories.to_numpy(dtype=object)[codes[failed]]):
                 problems.append(Problem("structure", table.file, int(line), f.name,
                                         f"{cell!r} is not {'an' if kind[0] in 'aeiou' else 'a'} {kind}",
                                         EXPECTED.get(kind, kind), "type-error"))
     return typed, problems
 
 
-def _cast(text: pd.Series, type_: str, fmt: str | None) -> tuple[pd.Series, np.ndarray]:
-    empty = text == ""
+def _cast(text: pd.Series, type_: str, fmt: str | None) -> tuple[pd.Series | None, np.ndarray]:
+    """Typed values of distinct texts (None: the type is text) and which texts cast."""
     if type_ == "integer":
         ok = text.str.fullmatch(INTEGER)
         values = pd.to_numeric(text.where(ok), errors="coerce").astype("Int64")
@@ -93,72 +97,147 @@ def _cast(text: pd.Series, type_: str, fmt: str | None) -> tuple[pd.Series, np.n
         values = pd.to_datetime(text.where(text.str.fullmatch(DATE)), format="%Y-%m-%d", errors="coerce")
         ok = values.notna()
     elif type_ == "string" and fmt == "uri":
-        ok = text.str.fullmatch(URI)
-        values = text.where(~empty)
-    else:  # string and the types this package does not use are kept as text
-        ok = pd.Series(True, index=text.index)
-        values = text.where(~empty)
-    return values, (ok.fillna(False).to_numpy(dtype=bool) & ~empty.to_numpy())
+        ok, values = text.str.fullmatch(URI), None
+    else:  # string, and the types this package does not use, are kept as text
+        ok, values = pd.Series(True, index=text.index), None
+    return values, np.asarray(ok.fillna(False), dtype=bool)
+
+
+def _spread(values: pd.Series, codes: np.ndarray, keep: np.ndarray) -> pd.Series:
+    """Each row's typed value from its text's, missing where the cell is empty or did not cast."""
+    if len(values) == 0:
+        return pd.Series([None] * len(codes), dtype=values.dtype)
+    out = values.take(np.maximum(codes, 0)).reset_index(drop=True)
+    return out.where(pd.Series(keep & (codes >= 0)))
 
 
 def keys(desc: Descriptor, typed: dict[str, Typed]) -> list[Problem]:
-    """Primary keys, unique fields and foreign keys, across all tables."""
+    """Primary keys, unique fields and foreign keys of whole tables."""
     problems: list[Problem] = []
     for name, t in typed.items():
-        res = t.resource
-        pk = [k for k in res.primary_key if k in t.frame.columns]
-        if pk and len(pk) == len(res.primary_key):
-            frame = t.frame[pk]
-            null = frame.isna().any(axis=1).to_numpy()
-            for line in t.lines(null & ~_any_failed(t, pk)):
-                problems.append(Problem("structure", t.file, int(line), ",".join(pk), "primary key is empty",
-                                        "a value in every primary key field", "primary-key"))
-            problems += _duplicates(t, pk, ~null, "primary-key", "primary key")
-        for f in res.fields:
-            if f.constraints.get("unique") and f.name in t.frame.columns and [f.name] != pk:
-                problems += _duplicates(t, [f.name], t.frame[f.name].notna().to_numpy(), "unique-error",
-                                        "unique field")
-        for fk in res.foreign_keys:
-            other = typed.get(fk.resource)
-            if other is None or not all(c in t.frame.columns for c in fk.fields) \
-                    or not all(c in other.frame.columns for c in fk.ref_fields):
-                continue
-            here = t.frame[list(fk.fields)]
-            present = here.notna().all(axis=1).to_numpy()
-            there = other.frame[list(fk.ref_fields)].dropna()
-            if len(fk.fields) == 1:
-                found = here.iloc[:, 0].isin(there.iloc[:, 0]).to_numpy()
-            else:
-                found = pd.MultiIndex.from_frame(here).isin(pd.MultiIndex.from_frame(there))
-            bad = present & ~found
-            target = f"{desc.resources[fk.resource].path}:{','.join(fk.ref_fields)}"
-            for line, value in zip(t.lines(bad), here[bad].itertuples(index=False)):
-                shown = ",".join(str(v) for v in value)
-                problems.append(Problem("structure", t.file, int(line), ",".join(fk.fields),
-                                        f"{shown!r} is not in {target}",
-                                        f"a value of {fk.resource}.{','.join(fk.ref_fields)}", "foreign-key"))
+        keys = Keys(t.resource)
+        problems += keys.add(t)
+        problems += keys.finish()
+        problems += foreign_keys(desc, t, typed)
     return problems
 
 
-def _any_failed(t: Typed, cols: list[str]) -> np.ndarray:
-    out = np.zeros(len(t.frame), dtype=bool)
-    for c in cols:
-        out |= t.failed.get(c, out)
-    return out
+def foreign_keys(desc: Descriptor, t: Typed, typed: dict[str, Typed]) -> list[Problem]:
+    problems = []
+    for fk in t.resource.foreign_keys:
+        other = typed.get(fk.resource)
+        if other is None or not all(c in t.frame.columns for c in fk.fields) \
+                or not all(c in other.frame.columns for c in fk.ref_fields):
+            continue
+        here = t.frame[list(fk.fields)]
+        present = here.notna().all(axis=1).to_numpy()
+        if len(fk.fields) == 1:
+            parent, child = other.frame[fk.ref_fields[0]], here.iloc[:, 0]
+            if isinstance(child.dtype, pd.CategoricalDtype) and isinstance(parent.dtype, pd.CategoricalDtype):
+                # membership decided once per distinct text, then spread to the rows by code
+                used = parent.cat.categories[np.unique(parent.cat.codes[parent.cat.codes >= 0])]
+                in_parent = position_in(child.cat.categories, used) >= 0
+                c = child.cat.codes.to_numpy()
+                found = np.where(c >= 0, in_parent[np.maximum(c, 0)] if len(in_parent) else False, False)
+            else:
+                found = child.isin(parent.dropna().unique()).to_numpy()
+        else:
+            there = other.frame[list(fk.ref_fields)].dropna()
+            found = pd.MultiIndex.from_frame(here.astype(object)).isin(pd.MultiIndex.from_frame(there.astype(object)))
+        bad = present & ~np.asarray(found, dtype=bool)
+        target = f"{desc.resources[fk.resource].path}:{','.join(fk.ref_fields)}"
+        for line, value in zip(t.lines(bad), here[bad].itertuples(index=False)):
+            shown = ",".join(str(v) for v in value)
+            problems.append(Problem("structure", t.file, int(line), ",".join(fk.fields), f"{shown!r} is not in {target}",
+                                    f"a value of {fk.resource}.{','.join(fk.ref_fields)}", "foreign-key"))
+    return problems
 
 
-def _duplicates(t: Typed, cols: list[str], consider: np.ndarray, code: str, what: str) -> list[Problem]:
-    frame = t.frame[cols][consider]
-    dup = frame.duplicated(keep="first").to_numpy()
-    if not dup.any():
-        return []
-    positions = np.flatnonzero(consider)
-    first = frame.drop_duplicates(keep="first")
-    first_line = dict(zip(map(tuple, first.itertuples(index=False)), t.lines(positions[~dup])))
-    out = []
-    for pos, value in zip(positions[dup], frame[dup].itertuples(index=False)):
-        shown = ",".join(str(v) for v in value)
-        out.append(Problem("structure", t.file, int(t.table.lines[pos]), ",".join(cols),
-                           f"{what} {shown!r} repeats line {first_line[tuple(value)]}",
-                           f"each {what} value once", code))
+class Keys:
+    """A table's primary key and unique fields, checked across batches.
+
+    Each row's key is remembered as two independent 64-bit hashes of its
+    cells (with its line), so that memory grows by 24 bytes a row whatever the
+    texts, and a repeat is found by sorting; a chance collision of both hashes
+    is not to be expected in this universe's lifetime.
+    """
+
+    def __init__(self, resource: Resource, remember_cells: bool = True):
+        self.resource = resource
+        self.remember_cells = remember_cells  # a streamed table keeps only hashes and lines
+        self.sets = []
+        pk = list(resource.primary_key)
+        if pk:
+            self.sets.append((pk, "primary-key", "primary key"))
+        for f in resource.fields:
+            if f.constraints.get("unique") and [f.name] != pk:
+                self.sets.append(([f.name], "unique-error", "unique field"))
+        self.seen: dict[int, list] = {i: [] for i in range(len(self.sets))}
+        self.file = resource.path
+
+    def add(self, t: Typed) -> list[Problem]:
+        problems = []
+        for i, (cols, code, what) in enumerate(self.sets):
+            if not all(c in t.frame.columns for c in cols):
+                continue
+            frame = t.frame[cols]
+            null = frame.isna().any(axis=1).to_numpy()
+            if code == "primary-key":
+                failed = np.zeros(len(frame), dtype=bool)
+                for c in cols:
+                    failed |= t.failed.get(c, failed)
+                for line in t.lines(null & ~failed):
+                    problems.append(Problem("structure", t.file, int(line), ",".join(cols), "primary key is empty",
+                                            "a value in every primary key field", "primary-key"))
+            keep = ~null
+            h1 = pd.util.hash_pandas_object(frame[keep], index=False, hash_key="schemas-keys-one").to_numpy()
+            h2 = pd.util.hash_pandas_object(frame[keep], index=False, hash_key="schemas-keys-two").to_numpy()
+            self.seen[i].append((h1, h2, t.lines(keep).astype(np.int32), frame[keep] if self.remember_cells else None))
+        return problems
+
+    def finish(self) -> list[Problem]:
+        problems = []
+        for i, (cols, code, what) in enumerate(self.sets):
+            parts = self.seen[i]
+            if not parts:
+                continue
+            h1 = np.concatenate([p[0] for p in parts])
+            h2 = np.concatenate([p[1] for p in parts])
+            lines = np.concatenate([p[2] for p in parts])
+            order = np.argsort(h1, kind="stable")  # rows arrive in line order: a stable sort keeps it
+            h1 = h1[order]
+            same_first = np.flatnonzero(h1[1:] == h1[:-1])
+            if not len(same_first):
+                continue
+            where = {}  # repeated line -> the line it repeats; runs of one first hash are few and short
+            for run in np.split(same_first, np.flatnonzero(np.diff(same_first) > 1) + 1):
+                members = order[np.arange(run[0], run[-1] + 2)]
+                first_of = {}
+                for m in members:
+                    key = int(h2[m])
+                    if key in first_of:
+                        where[int(lines[m])] = int(lines[first_of[key]])
+                    else:
+                        first_of[key] = m
+            if not where:
+                continue
+            shown = _cells_at(parts, set(where))
+            for line, first_line in sorted(where.items()):
+                value = f" {shown[line]!r}" if line in shown else f" ({', '.join(cols)})"
+                problems.append(Problem("structure", self.file, line, ",".join(cols),
+                                        f"{what}{value} repeats line {first_line}",
+                                        f"each {what} value once", code))
+        self.seen = {i: [] for i in range(len(self.sets))}
+        return problems
+
+
+def _cells_at(parts, lines: set[int]) -> dict[int, str]:
+    """The key's cells on the given lines, for the message (a repeat is rare: this loops over repeats only)."""
+    out = {}
+    for _, _, part_lines, frame in parts:
+        if frame is None:
+            continue
+        hit = np.flatnonzero(np.isin(part_lines, list(lines)))
+        for pos in hit:
+            out[int(part_lines[pos])] = ",".join(str(v) for v in frame.iloc[pos])
     return out

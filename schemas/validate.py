@@ -1,18 +1,27 @@
 """Run the four layers on a package folder and gather one report.
 
 Every layer runs on whatever could be read, so one run lists every problem;
-nothing here writes a file.
+nothing here writes a file. Provenance, the one table no check needs whole
+(about seven rows a record), is read and checked a batch at a time, so that
+memory stays flat as the package grows; the other tables are read whole.
 """
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from . import consistency, csvfile, descriptor, pandera_schemas, provenance, structure
+from .frames import concat
 from .report import Problem, Report
 
+STREAMED = "provenance"
 
-def validate(root: Path | str, archive: Path | str | None = None) -> Report:
-    """Validate the package at `root`; raise descriptor.UnusableInput when it cannot be read at all."""
+
+def validate(root: Path | str, archive: Path | str | None = None, keep_tables: bool = True) -> Report:
+    """Validate the package at `root`; raise descriptor.UnusableInput when it cannot be read at all.
+
+    With keep_tables, `report.tables` holds every typed table (the docs and the release read them);
+    without, provenance is not kept once checked."""
     root = Path(root)
     if archive is not None:
         archive = Path(archive)
@@ -20,13 +29,16 @@ def validate(root: Path | str, archive: Path | str | None = None) -> Report:
             raise descriptor.UnusableInput(f"{archive}: archive folder not found; expected the folder of archived "
                                            "article texts (e.g. ../shared/sources)")
     desc = descriptor.load(root)
+    standard = descriptor.start_standard_check(desc)
     report = Report(archive=str(archive) if archive is not None else None)
     report.add(descriptor.check(desc))
     typed = {}
     for name, res in desc.resources.items():
+        report.add(_declared_size(root, res))
+        if name == STREAMED:
+            continue
         table, problems = csvfile.read(root, res)
         report.add(problems)
-        report.add(_declared_size(root, res))
         if table is None:
             continue
         typed[name], problems = structure.cast(table)
@@ -34,11 +46,39 @@ def validate(root: Path | str, archive: Path | str | None = None) -> Report:
         report.rows[name] = len(table.frame)
     report.add(structure.keys(desc, typed))
     report.add(pandera_schemas.validate(desc, typed))
-    report.add(provenance.check(desc, typed, archive))
+
+    checker = provenance.Checker(desc, typed, archive)
+    report.add(checker.check_archive())
+    report.add(checker.check_quotes())
+    res = desc.resources[STREAMED]
+    keys = structure.Keys(res, remember_cells=keep_tables)
+    schema = pandera_schemas.schema_for(res, [])
+    kept = []
+    for table, problems in csvfile.read_batches(root, res):
+        report.add(problems)
+        if table is None:
+            continue
+        batch, problems = structure.cast(table)
+        report.add(problems)
+        report.add(keys.add(batch))
+        report.add(structure.foreign_keys(desc, batch, typed))
+        report.add(pandera_schemas.run(schema, batch))
+        report.add(checker.add(batch))
+        report.rows[STREAMED] = report.rows.get(STREAMED, 0) + len(batch.frame)
+        if keep_tables:
+            kept.append(batch.frame)
+        del table, batch
+        csvfile.release_memory()
+    report.add(keys.finish())
+    report.add(checker.finish())
+
     problems, findings = consistency.check(typed)
     report.add(problems)
+    report.add(standard())
     report.findings = findings
     report.tables = {name: t.frame for name, t in typed.items()}
+    if keep_tables and kept:
+        report.tables[STREAMED] = concat(kept)
     return report
 
 
@@ -47,8 +87,6 @@ def _declared_size(root: Path, res) -> list[Problem]:
     path = root / res.path
     if (res.bytes is None and res.hash is None) or not path.is_file():
         return []
-    import hashlib
-
     problems = []
     size = path.stat().st_size
     if res.bytes is not None and size != res.bytes:

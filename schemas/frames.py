@@ -1,0 +1,126 @@
+"""Small tools for the categorical tables the checks work on.
+
+A text column is a pandas Categorical: each distinct text is stored (and
+checked) once, and rows point at it by an integer code. These helpers keep
+work per distinct text and lookups per integer, never per row in Python.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pandas.api.types import union_categoricals
+
+
+def fold(text: str) -> str:
+    """The one normalisation allowed between a quote and its article: each run of Unicode whitespace
+    (non-breaking spaces included) is one space, and none at the ends."""
+    return " ".join(text.split())
+
+
+def codes(column: pd.Series) -> np.ndarray:
+    """Integer code of each row's text (-1 where missing)."""
+    return column.cat.codes.to_numpy()
+
+
+def arrow(index: pd.Index) -> pa.Array:
+    """The categories of a column as Arrow text, for pyarrow's compute kernels (no Python objects)."""
+    return pa.array(index.array) if len(index) else pa.array([], pa.string())
+
+
+def position_in(values: pd.Index, of: pd.Index) -> np.ndarray:
+    """For each of `values`, its position in `of` (-1 where absent). pandas keeps the hash table of an
+    Index once built, so looking up batch after batch in the same `of` hashes it once."""
+    if not len(values):
+        return np.zeros(0, dtype=np.int64)
+    return of.get_indexer(values).astype(np.int64)
+
+
+def per_category(column: pd.Series, per: np.ndarray, missing: bool) -> pd.Series:
+    """A value computed once per distinct text, spread to the rows (`missing` where the cell is empty)."""
+    c = codes(column)
+    out = np.where(c >= 0, per[np.maximum(c, 0)] if len(per) else missing, missing)
+    return pd.Series(out.astype(bool), index=column.index)
+
+
+def regex(column: pd.Series, pattern: str, full: bool = False, missing: bool = True) -> pd.Series:
+    """Whether each row's text matches `pattern` (RE2, as pyarrow reads it), run once per distinct text."""
+    cats = column.cat.categories
+    pattern = f"^(?:{pattern})$" if full else pattern
+    per = pc.match_substring_regex(arrow(cats), pattern).to_numpy(zero_copy_only=False) if len(cats) else np.zeros(0)
+    return per_category(column, np.asarray(per, dtype=bool), missing)
+
+
+def text_regex(values: pd.Series, pattern: str, full: bool = False, missing: bool = True) -> pd.Series:
+    """Whether each text of a plain (Arrow) text column matches `pattern` (RE2), `missing` where empty."""
+    pattern = f"^(?:{pattern})$" if full else pattern
+    out = pc.match_substring_regex(pa.array(values.array), pattern).fill_null(missing)
+    return pd.Series(out.to_numpy(zero_copy_only=False).astype(bool), index=values.index)
+
+
+def text_lengths(values: pd.Series) -> pd.Series:
+    """Characters in each text of a plain (Arrow) text column (missing counts as long enough: NaN)."""
+    out = pc.utf8_length(pa.array(values.array)).to_numpy(zero_copy_only=False)
+    return pd.Series(out, index=values.index)
+
+
+def lengths(column: pd.Series) -> np.ndarray:
+    """Characters in each distinct text."""
+    cats = column.cat.categories
+    return pc.utf8_length(arrow(cats)).to_numpy(zero_copy_only=False) if len(cats) else np.zeros(0, dtype=np.int64)
+
+
+def row_of(ids: pd.Series, of: pd.Series) -> np.ndarray:
+    """For each row of `ids`, the first row of `of` holding the same text; -1 where none does."""
+    of_codes = codes(of)
+    first_row = np.full(len(of.cat.categories), -1, dtype=np.int64)
+    present = of_codes >= 0
+    rows = np.flatnonzero(present)
+    first_row[of_codes[rows][::-1]] = rows[::-1]  # the earliest row wins
+    in_of = position_in(ids.cat.categories, of.cat.categories)
+    per_category = np.where(in_of >= 0, first_row[np.maximum(in_of, 0)], -1)
+    id_codes = codes(ids)
+    return np.where(id_codes >= 0, per_category[np.maximum(id_codes, 0)], -1)
+
+
+def texts(column: pd.Series) -> np.ndarray:
+    """Each row's text as a Python object array (None where missing), built from the distinct texts:
+    for columns of few distinct texts (field names, methods), not for a million quotes."""
+    cats = np.asarray(column.cat.categories.to_numpy(dtype=object), dtype=object)
+    c = codes(column)
+    out = np.empty(len(c), dtype=object)
+    out[:] = None
+    has = c >= 0
+    out[has] = cats[c[has]]
+    return out
+
+
+def same_text(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """Row-wise equality of two categorical columns whose categories differ (missing equals missing)."""
+    a_in_b = position_in(a.cat.categories, b.cat.categories)
+    ac, bc = codes(a), codes(b)
+    mapped = np.where(ac >= 0, a_in_b[np.maximum(ac, 0)], -2)  # -2: a's text absent from b's categories
+    return np.where(ac < 0, bc < 0, mapped == bc)
+
+
+def lean(column):
+    """A categorical without the hash table pandas keeps from checking its categories (as large as the
+    texts); a lookup that needs one builds it again."""
+    cat = column.cat if isinstance(column, pd.Series) else column
+    cat.categories._cache.clear()
+    return column
+
+
+def concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Batches of one table as one frame, each text column one Categorical over all the batches' texts."""
+    if len(frames) == 1:
+        return frames[0]
+    columns = {}
+    for col in frames[0].columns:
+        parts = [f[col] for f in frames]
+        if isinstance(parts[0].dtype, pd.CategoricalDtype):
+            columns[col] = lean(pd.Series(union_categoricals(parts, ignore_order=True)))
+        else:
+            columns[col] = pd.concat(parts, ignore_index=True)
+    return pd.DataFrame(columns)

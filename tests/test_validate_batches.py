@@ -1,0 +1,102 @@
+"""What lets the validator scale must not change what it says: batches, distinct values, lazy findings,
+whitespace folding, and the loud failure of a check or of the validator itself."""
+from __future__ import annotations
+
+import io
+import shutil
+
+import pytest
+from conftest import REPO, copy_package, table
+from damage import GD, SH_COMPANIES
+
+from schemas import csvfile, pandera_schemas
+from schemas.pandera_schemas import Rule
+from schemas.report import Report, TEXT_FINDINGS
+from schemas.validate import validate
+
+
+def _problems(report):
+    return sorted((p.file, p.line or 0, p.field or "", p.code) for p in report.problems)
+
+
+def _damage_provenance(pkg):
+    """Errors spread through provenance: a bad row width, a blank row, a repeated key, a wrong source."""
+    t = table(pkg, "provenance")
+    rows = t.rows
+    rows.insert(40, list(rows[10]))  # a repeated primary key, far from its first line
+    rows.insert(120, [""] * len(t.header))
+    rows[200] = rows[200][:3]
+    rows[250][3] = "techtimes" if rows[250][3] != "techtimes" else "scmp"
+    rows.append(list(rows[5]))  # another repeat, in the last batch
+    t.save()
+
+
+def test_batches_of_any_size_report_the_same(tmp_path, archive, monkeypatch):
+    pkg = copy_package(tmp_path / "pkg")
+    _damage_provenance(pkg)
+    whole = _problems(validate(pkg, archive))
+    assert any(code == "primary-key" for *_, code in whole) and any(code == "blank-row" for *_, code in whole)
+    monkeypatch.setattr(csvfile, "PARSE_BLOCK", 700)  # a few rows a block: the reader parses one ahead
+    monkeypatch.setattr(csvfile, "BATCH_ROWS", 25)
+    assert _problems(validate(pkg, archive)) == whole
+
+
+def test_kept_tables_are_whole_after_batches(repo, monkeypatch):
+    monkeypatch.setattr(csvfile, "PARSE_BLOCK", 700)
+    monkeypatch.setattr(csvfile, "BATCH_ROWS", 25)
+    report = validate(repo, keep_tables=True)
+    provenance = report.tables["provenance"]
+    assert len(provenance) == report.rows["provenance"] == sum(1 for _ in open(REPO / "data/provenance.csv")) - 1
+    assert provenance["evidence"].iloc[3] == "180 billion yuan"
+
+
+def test_a_quote_with_non_breaking_spaces_is_verbatim(package, archive):
+    """Folding is the only normalisation: a quote copied with the article's non-breaking spaces is verbatim."""
+    t = table(package, "indicators")
+    line = t.line_of("record_id", SH_COMPANIES)
+    t.set(line, "quote", t.get(line, "quote").replace(" ", "\u00a0", 3)).save()
+    assert validate(package, archive).valid
+
+
+def test_a_check_that_cannot_run_is_an_error(package, monkeypatch):
+    """A rule that raises must be reported, never passed unseen."""
+    real = pandera_schemas._record_rules
+
+    def with_broken(name, res, typed):
+        return real(name, res, typed) + [Rule("value", ("value",), lambda df: 1 / 0, lambda r: ("", ""))]
+
+    monkeypatch.setattr(pandera_schemas, "_record_rules", with_broken)
+    report = validate(package)
+    broken = [p for p in report.problems if p.code == "check-error"]
+    assert broken and not report.valid and "ZeroDivisionError" in broken[0].message
+
+
+def test_an_internal_error_exits_2_without_a_traceback(monkeypatch, capsys):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("validate_cli", REPO / "scripts" / "validate.py")
+    cli = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cli)
+    monkeypatch.setattr(cli, "validate", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
+    assert cli.main([str(REPO)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("internal error: the validator failed (RuntimeError: boom)") and "Traceback" not in err
+
+
+def test_findings_are_a_sequence_made_when_read(repo):
+    findings = validate(repo).findings
+    listed = list(findings)
+    assert len(findings) == len(listed) == sum(findings.counts().values())
+    assert findings[0].summary == listed[0].summary and findings[-1].summary == listed[-1].summary
+    assert [f.check for f in findings[2:5]] == [f.check for f in listed[2:5]]
+
+
+def test_the_text_report_lists_a_bounded_number_of_findings(repo):
+    report = validate(repo)
+    many = Report(findings=list(report.findings) * (TEXT_FINDINGS // len(report.findings) + 2))
+    text = many.to_text()
+    assert f"... and {len(many.findings) - TEXT_FINDINGS} more: --format json lists every one." in text
+    assert sum(1 for line in text.splitlines() if line.startswith("[")) == TEXT_FINDINGS
+    out = io.StringIO()
+    many.write_json(out)
+    assert out.getvalue().count('"check":') == len(many.findings)
