@@ -1,0 +1,249 @@
+"""The benchmark of issue 6: our validator, `frictionless validate` and the docs build, side by side.
+
+For each size it generates a synthetic package (aidata.synthetic) with a
+known set of seeded errors (aidata.seeded), then runs both validators on the
+same files, alternating which goes first so that a noisy neighbour slows both
+alike, and the docs build on the undamaged package at the docs sizes. Each
+run is a child process: wall time, and peak memory from the kernel's account
+of that child (aidata.measure). Generating the packages is not timed. The
+real package (data/ and the real archive) is measured the same way.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from . import benchreport, detection, machine, measure, seeded, synthetic
+
+REPO = Path(__file__).resolve().parent.parent
+SIZES = (1_000, 10_000, 100_000, 1_000_000)
+DOCS_SIZES = (1_000, 10_000)
+# Runs per size: the median of five where a run takes seconds, of three where frictionless takes minutes.
+RUNS = {1_000: 5, 10_000: 5, 100_000: 3, 1_000_000: 3}
+REAL_RUNS = 5
+TIMEOUT = 3600.0  # seconds one run may take before it is stopped and reported as timed out
+SEED = 6
+
+
+@dataclass
+class Timing:
+    tool: str
+    runs: list[measure.Run] = field(default_factory=list)
+    expected_exit: int = 0
+
+    @property
+    def median(self) -> float:
+        return statistics.median(r.seconds for r in self.runs)
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(r.cpu_seconds for r in self.runs)
+
+    @property
+    def fastest(self) -> float:
+        return min(r.seconds for r in self.runs)
+
+    @property
+    def slowest(self) -> float:
+        return max(r.seconds for r in self.runs)
+
+    @property
+    def peak_mib(self) -> float:
+        return max(r.peak_mib for r in self.runs)
+
+    reports: list[bool] = field(default_factory=list)  # per run: did it write a JSON report
+
+    @property
+    def failure(self) -> str | None:
+        """Why the figures cannot be trusted: a run timed out, exited unexpectedly or crashed."""
+        for i, r in enumerate(self.runs):
+            if r.timed_out:
+                return f"timed out after {r.seconds:.0f} s"
+            if r.returncode != self.expected_exit:
+                return f"exit {r.returncode}, expected {self.expected_exit}"
+            if i < len(self.reports) and not self.reports[i]:
+                return f"exit {r.returncode} without a JSON report (a crash: see its .err file)"
+        return None
+
+
+@dataclass
+class Size:
+    requested: int
+    rows: dict[str, int]
+    records: int
+    ours: Timing
+    frictionless: Timing
+    seeded: list[seeded.Seeded]
+    found: dict[str, detection.Detection]  # tool -> what its first run's report caught
+
+
+@dataclass
+class Docs:
+    requested: int
+    records: int
+    build: Timing
+
+
+@dataclass
+class Result:
+    machine: dict[str, str]
+    real_rows: dict[str, int]
+    real: dict[str, Timing]
+    sizes: list[Size]
+    docs: list[Docs]
+    runs: dict[int, int]
+    docs_note: str | None  # why the docs build was not measured, if it was not
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="bench.py", description=__doc__.splitlines()[0])
+    p.add_argument("--sizes", default=",".join(map(str, SIZES)), type=_ints,
+                   help="records per synthetic package, comma-separated (default: %(default)s)")
+    p.add_argument("--docs-sizes", default=",".join(map(str, DOCS_SIZES)), type=_ints,
+                   help="sizes at which the docs build is measured too; '' for none (default: %(default)s)")
+    p.add_argument("--runs", type=int, help="runs per measurement at every size (default: 5, 5, 3, 3 from 1,000 "
+                                            "to 1,000,000 records; 5 on the real package)")
+    p.add_argument("--out", type=Path, default=REPO / "docs" / "benchmark.md", help="the Markdown report to write")
+    p.add_argument("--archive", type=Path, default=REPO.parent / "shared" / "sources",
+                   help="the real archive, for the real package's run (default: %(default)s)")
+    p.add_argument("--workdir", type=Path, help="keep the generated packages here (default: a temporary folder, "
+                                                "removed at the end)")
+    p.add_argument("--seed", type=int, default=SEED, help="seed of the synthetic data and the seeded errors")
+    p.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds one run may take (default: %(default)s)")
+    args = p.parse_args(argv)
+    if any(n < 20 for n in args.sizes):
+        p.error("--sizes: each size must be at least 20 records (the seeded errors need that many)")
+    if args.runs is not None and args.runs < 1:
+        p.error("--runs: expected at least 1")
+    if not args.archive.is_dir():
+        p.error(f"--archive: no folder at {args.archive}; expected the archived article texts")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    work = Path(tempfile.mkdtemp(prefix="aidata-bench-")) if args.workdir is None else args.workdir
+    work.mkdir(parents=True, exist_ok=True)
+    docs_script = REPO / "scripts" / "docs.py"
+    docs_note = None if docs_script.is_file() else f"{docs_script.relative_to(REPO)} does not exist yet"
+    runs = {n: args.runs or RUNS.get(n, 3) for n in args.sizes}
+    code_at_start = machine.code(REPO)
+    try:
+        _say(f"benchmark in {work}: sizes {args.sizes}, runs {runs}, docs at {args.docs_sizes}")
+        real = _pair(REPO, args.archive, args.runs or REAL_RUNS, work / "real", args.timeout, expected_exit=0)
+        real_rows = _rows(REPO)
+        sizes = [_size(n, runs[n], work, args) for n in args.sizes]
+        # last, so that the validators' figures never wait on the docs build
+        docs = [] if docs_note else [_docs(n, args.runs or RUNS.get(n, 3), work, args) for n in args.docs_sizes]
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
+    code_at_end = machine.code(REPO)
+    measured = code_at_start if code_at_start == code_at_end else \
+        f"{code_at_start} at the start, {code_at_end} at the end: the validator changed during the run"
+    result = Result(machine.describe() | {"validator code": measured}, real_rows, real, sizes, docs, runs, docs_note)
+    print(benchreport.console(result))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(benchreport.markdown(result), encoding="utf-8")
+    _say(f"wrote {args.out}")
+    return 0
+
+
+def _size(n: int, runs: int, work: Path, args) -> Size:
+    _say(f"{n:,} records: generating")
+    pkg = synthetic.build(n, seed=args.seed)
+    here = work / f"n{n}"
+    errors = seeded.seed(pkg, seed=args.seed)
+    synthetic.write(pkg, here / "pkg", here / "archive")
+    rows, records, descriptor = pkg.rows(), pkg.records, pkg.descriptor
+    del pkg  # the children need the memory more than the generator does
+    _say(f"{n:,} records: {sum(rows.values()):,} rows written; measuring, {runs} run(s) each")
+    pair = _pair(here / "pkg", here / "archive", runs, here, args.timeout, expected_exit=1)
+    found = {}
+    for tool, sees_all in (("ours", True), ("frictionless", False)):
+        out = here / f"{tool}-1.out"
+        if pair[tool].reports[0]:
+            report = json.loads(out.read_text(encoding="utf-8"))
+            places = detection.ours(report) if tool == "ours" else detection.frictionless(report, descriptor)
+            found[tool] = detection.score(errors, places, sees_all)
+    if args.workdir is None:
+        shutil.rmtree(here, ignore_errors=True)
+    return Size(n, rows, records, pair["ours"], pair["frictionless"], errors, found)
+
+
+def _pair(root: Path, archive: Path, runs: int, out: Path, timeout: float, expected_exit: int) -> dict[str, Timing]:
+    """Both validators on the same package, alternating which runs first."""
+    out.mkdir(parents=True, exist_ok=True)
+    cmds = {"ours": [sys.executable, str(REPO / "scripts" / "validate.py"), str(root), "--archive", str(archive),
+                     "--format", "json"],
+            # the default error limit (1,000 per resource) is far above the seeded errors: every row is read
+            "frictionless": [str(Path(sys.executable).parent / "frictionless"), "validate",
+                             str(root / "datapackage.json"), "--json"]}
+    timings = {tool: Timing(tool, expected_exit=expected_exit) for tool in cmds}
+    for i in range(1, runs + 1):
+        order = list(cmds) if i % 2 else list(reversed(cmds))
+        for tool in order:
+            r = measure.run(cmds[tool], out / f"{tool}-{i}.out", out / f"{tool}-{i}.err", timeout, cwd=REPO)
+            timings[tool].runs.append(r)
+            timings[tool].reports.append(_is_json_report(out / f"{tool}-{i}.out"))
+            _say(f"  {out.name} {tool} run {i}: {r.seconds:.2f} s (CPU {r.cpu_seconds:.2f} s), {r.peak_mib:.0f} MiB, "
+                 f"exit {r.returncode}")
+    return timings
+
+
+def _docs(n: int, runs: int, work: Path, args) -> Docs:
+    """The docs build on the undamaged package of `n` records."""
+    pkg = synthetic.build(n, seed=args.seed)
+    out = work / f"docs{n}"
+    synthetic.write(pkg, out / "pkg", out / "archive")
+    timing = Timing("docs")
+    cmd = [sys.executable, str(REPO / "scripts" / "docs.py"), "build", "--root", str(out / "pkg"), "--site-dir",
+           str(out / "site"), "--archive", str(out / "archive")]
+    for i in range(1, runs + 1):
+        r = measure.run(cmd, out / f"docs-{i}.out", out / f"docs-{i}.err", args.timeout, cwd=REPO)
+        timing.runs.append(r)
+        _say(f"  docs at {n:,} records, run {i}: {r.seconds:.2f} s (CPU {r.cpu_seconds:.2f} s), {r.peak_mib:.0f} MiB, "
+             f"exit {r.returncode}")
+        shutil.rmtree(out / "site", ignore_errors=True)
+    if args.workdir is None:
+        shutil.rmtree(out, ignore_errors=True)
+    return Docs(n, pkg.records, timing)
+
+
+def _is_json_report(path: Path) -> bool:
+    """An object from first byte to last: enough to tell a report from a traceback, without parsing gigabytes."""
+    size = path.stat().st_size
+    if size == 0:
+        return False
+    with open(path, "rb") as fh:
+        head = fh.read(64).lstrip()
+        fh.seek(max(0, size - 64))
+        tail = fh.read().rstrip()
+    return head.startswith(b"{") and tail.endswith(b"}")
+
+
+def _rows(root: Path) -> dict[str, int]:
+    """Rows of each resource of the package at `root`, as CSV records (a quoted line break stays in its row)."""
+    desc = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    return {r["name"]: pacsv.read_csv(root / r["path"], convert_options=pacsv.ConvertOptions(
+        column_types={f["name"]: pa.string() for f in r["schema"]["fields"]})).num_rows for r in desc["resources"]}
+
+
+def _ints(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(x.replace("_", "")) for x in text.split(",") if x.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected whole numbers separated by commas, e.g. 1000,10000")
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)

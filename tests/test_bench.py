@@ -1,0 +1,44 @@
+"""The benchmark runs end to end, measures its children, and writes its Markdown table."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from aidata import measure, seeded
+from conftest import REPO
+
+
+def test_make_bench_quick_run_writes_the_table(tmp_path):
+    out = tmp_path / "benchmark.md"
+    proc = subprocess.run(["make", "--no-print-directory", "bench",
+                           f"BENCH_ARGS=--sizes 1000 --runs 1 --docs-sizes '' --out {out}"],
+                          cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    page = out.read_text(encoding="utf-8")
+    assert "| package | records | rows | runs | ours: median s (range)" in page
+    assert "| real (data/) |" in page and "| synthetic | 1,0" in page
+    kinds, visible = len(seeded.KINDS), sum(k.frictionless for k in seeded.KINDS)
+    assert f"{kinds} of {kinds}" in page and f"{visible} of {visible}" in page  # each catches what it can see
+    assert "## Machine" in page and "CPU:" in page
+    assert "ours: median s (range)" in proc.stdout and "Targets:" in proc.stdout
+
+
+def test_peak_memory_is_the_childs(tmp_path):
+    run = measure.run([sys.executable, "-c", "x = bytearray(300 * 2**20); x[::4096] = b'1' * len(x[::4096])"],
+                      tmp_path / "out", tmp_path / "err", timeout=60)
+    assert run.returncode == 0 and not run.timed_out
+    assert 300 <= run.peak_mib < 600
+
+
+def test_peak_memory_excludes_the_benchmarks_own(tmp_path):
+    ballast = bytearray(800 * 2**20)  # a benchmark holding a large generated package
+    ballast[::4096] = b"1" * len(ballast[::4096])
+    run = measure.run([sys.executable, "-c", "pass"], tmp_path / "out", tmp_path / "err", timeout=60)
+    assert run.returncode == 0 and run.peak_mib < 200
+    del ballast
+
+
+def test_a_run_past_its_time_is_stopped(tmp_path):
+    run = measure.run([sys.executable, "-c", "import time; time.sleep(60)"], tmp_path / "out", tmp_path / "err",
+                      timeout=1)
+    assert run.timed_out and run.returncode != 0
