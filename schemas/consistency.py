@@ -258,12 +258,9 @@ def _render_share(fs: Findings, r) -> Finding:
 
 
 def share_base(rec: pd.DataFrame) -> Part | None:
-    shares = np.flatnonzero((rec["relation"] == "share_of_external").to_numpy())
-    if not len(shares):
+    f = _related(rec, ["share_of_external"], "p_share", "p_part")
+    if f.empty:
         return None
-    part = _best(rec, shares, rec["region_id"].cat.codes.to_numpy()[shares])
-    f = pd.DataFrame({"p_share": shares, "p_part": part})
-    f = f[f["p_part"] >= 0].copy()
     v = rec["value"].to_numpy()
     f["share"], f["part"] = v[f["p_share"]], v[f["p_part"]]
     half = np.array([_half_unit(x) for x in f["share"]]) if len(f) else np.zeros(0)
@@ -337,12 +334,7 @@ def _render_growth(fs: Findings, r) -> Finding:
 
 
 def growth_prior(rec: pd.DataFrame) -> Part | None:
-    growth = np.flatnonzero((rec["relation"] == "growth_of").to_numpy())
-    if not len(growth):
-        return None
-    base = _best(rec, growth, rec["region_id"].cat.codes.to_numpy()[growth])
-    f = pd.DataFrame({"p_growth": growth, "p_base": base})
-    f = f[f["p_base"] >= 0].copy()
+    f = _related(rec, ["growth_of"], "p_growth", "p_base")
     if f.empty:
         return None
     v = rec["value"].to_numpy()
@@ -445,6 +437,14 @@ def _key(rec: pd.DataFrame, rows=None, year=None, indicator=None, region=None) -
     ind = own("indicator") if indicator is None else np.asarray(indicator, dtype=np.int64)
     yr = (rec["year"].to_numpy()[rows] if year is None else np.asarray(year)).astype(np.int64)
     return ((own("resource") * 1_000_003 + reg) * 1_009 + ind) * 4_099 + yr
+
+
+def _related(rec: pd.DataFrame, relations: list[str], own: str, other: str) -> pd.DataFrame:
+    """The rows of these relations (column `own`) with the figure each relates to in its own region
+    (column `other`), for the rows that have one."""
+    rows = np.flatnonzero(rec["relation"].isin(relations).to_numpy())
+    match = _best(rec, rows, rec["region_id"].cat.codes.to_numpy()[rows])
+    return pd.DataFrame({own: rows[match >= 0], other: match[match >= 0]})
 
 
 def _best(rec: pd.DataFrame, rows: np.ndarray, region_codes: np.ndarray) -> np.ndarray:

@@ -37,21 +37,6 @@ def position_in(values: pd.Index, of: pd.Index) -> np.ndarray:
     return of.get_indexer(values).astype(np.int64)
 
 
-def per_category(column: pd.Series, per: np.ndarray, missing: bool) -> pd.Series:
-    """A value computed once per distinct text, spread to the rows (`missing` where the cell is empty)."""
-    c = codes(column)
-    out = np.where(c >= 0, per[np.maximum(c, 0)] if len(per) else missing, missing)
-    return pd.Series(out.astype(bool), index=column.index)
-
-
-def regex(column: pd.Series, pattern: str, full: bool = False, missing: bool = True) -> pd.Series:
-    """Whether each row's text matches `pattern` (RE2, as pyarrow reads it), run once per distinct text."""
-    cats = column.cat.categories
-    pattern = f"^(?:{pattern})$" if full else pattern
-    per = pc.match_substring_regex(arrow(cats), pattern).to_numpy(zero_copy_only=False) if len(cats) else np.zeros(0)
-    return per_category(column, np.asarray(per, dtype=bool), missing)
-
-
 def text_regex(values: pd.Series, pattern: str, full: bool = False, missing: bool = True) -> pd.Series:
     """Whether each text of a plain (Arrow) text column matches `pattern` (RE2), `missing` where empty."""
     pattern = f"^(?:{pattern})$" if full else pattern
@@ -63,12 +48,6 @@ def text_lengths(values: pd.Series) -> pd.Series:
     """Characters in each text of a plain (Arrow) text column (missing counts as long enough: NaN)."""
     out = pc.utf8_length(pa.array(values.array)).to_numpy(zero_copy_only=False)
     return pd.Series(out, index=values.index)
-
-
-def lengths(column: pd.Series) -> np.ndarray:
-    """Characters in each distinct text."""
-    cats = column.cat.categories
-    return pc.utf8_length(arrow(cats)).to_numpy(zero_copy_only=False) if len(cats) else np.zeros(0, dtype=np.int64)
 
 
 def row_of(ids: pd.Series, of: pd.Series) -> np.ndarray:

@@ -3,11 +3,9 @@ whitespace folding, and the loud failure of a check or of the validator itself."
 from __future__ import annotations
 
 import io
-import shutil
 
-import pytest
 from conftest import REPO, copy_package, table
-from damage import GD, SH_COMPANIES
+from damage import SH_COMPANIES
 
 from schemas import csvfile, pandera_schemas
 from schemas.pandera_schemas import Rule
