@@ -158,8 +158,9 @@ def read_batches(root: Path, resource: Resource) -> Iterator[tuple[Table | None,
         yield None, reader.problems
         return
     for batch, lines in reader.arrow_batches():
+        table = reader.table(pa.Table.from_batches([batch]), lines)
         problems, reader.problems = reader.problems, []
-        yield reader.table(pa.Table.from_batches([batch]), lines), problems
+        yield table, problems
     if reader.problems or reader.failed:
         yield None, reader.problems
 
