@@ -101,7 +101,6 @@ class Result:
     sizes: list[Size]
     docs: list[Docs]
     runs: dict[int, int]
-    docs_note: str | None  # why the docs build was not measured, if it was not
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -133,8 +132,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     work = Path(tempfile.mkdtemp(prefix="aidata-bench-")) if args.workdir is None else args.workdir
     work.mkdir(parents=True, exist_ok=True)
-    docs_script = REPO / "scripts" / "docs.py"
-    docs_note = None if docs_script.is_file() else f"{docs_script.relative_to(REPO)} does not exist yet"
     runs = {n: args.runs or RUNS.get(n, 3) for n in args.sizes}
     code_at_start = machine.code(REPO)
     try:
@@ -143,14 +140,14 @@ def main(argv: list[str] | None = None) -> int:
         real_rows = _rows(REPO)
         sizes = [_size(n, runs[n], work, args) for n in args.sizes]
         # last, so that the validators' figures never wait on the docs build
-        docs = [] if docs_note else [_docs(n, args.runs or RUNS.get(n, 3), work, args) for n in args.docs_sizes]
+        docs = [_docs(n, args.runs or RUNS.get(n, 3), work, args) for n in args.docs_sizes]
     finally:
         if args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
     code_at_end = machine.code(REPO)
     measured = code_at_start if code_at_start == code_at_end else \
         f"{code_at_start} at the start, {code_at_end} at the end: the validator changed during the run"
-    result = Result(machine.describe() | {"validator code": measured}, real_rows, real, sizes, docs, runs, docs_note)
+    result = Result(machine.describe() | {"validator code": measured}, real_rows, real, sizes, docs, runs)
     print(benchreport.console(result))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(benchreport.markdown(result), encoding="utf-8")

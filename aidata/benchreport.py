@@ -130,7 +130,7 @@ def _speed_row(label: str, records: int, rows: int, ours: Timing, fl: Timing) ->
 
 def _docs_table(r: Result) -> str:
     if not r.docs:
-        return f"The docs build was not measured: {r.docs_note or 'no docs size was asked for (--docs-sizes)'}."
+        return "The docs build was not measured: no docs size was asked for (--docs-sizes)."
     rows = [[f"{d.records:,}", str(len(d.build.runs)), d.build.failure or _time(d.build),
              "" if d.build.failure else f"{d.build.cpu_median:.2f}",
              "" if d.build.failure else f"{d.build.peak_mib:,.0f}"] for d in r.docs]
@@ -196,7 +196,7 @@ def _method(r: Result) -> list[str]:
         "the process it was forked from, and the benchmark holds generated packages of gigabytes. MiB = 2^20 bytes; "
         "the 1.5 GB target is 1.5 x 10^9 bytes (1,431 MiB).",
         "Generating and writing the packages is not timed. The machine is shared: compare figures within one run.",
-    ] + ([f"The docs build was not measured: {r.docs_note}."] if r.docs_note else [])
+    ]
 
 
 # ---------------------------------------------------------------- helpers
@@ -221,8 +221,6 @@ def _met(ok: bool) -> str:
 
 
 def _docs_why(r: Result, *sizes: int) -> str:
-    if r.docs_note:
-        return r.docs_note
     failed = [d for d in r.docs if d.requested in sizes and d.build.failure]
     if failed:
         return f"the docs build failed at {failed[0].records:,} records: {failed[0].build.failure}"

@@ -27,6 +27,14 @@ CFF_VERSION = "1.2.0"
 SCHEMA = Path(__file__).with_name(f"citation-file-format-{CFF_VERSION}.schema.json")
 
 
+def text(desc) -> str:
+    """How to cite this version of the package, in one line: the words the site and the workbook give."""
+    raw = desc.raw
+    who = "; ".join(c["title"] for c in raw.get("contributors", []) if c.get("title")) or desc.name
+    year = str(raw.get("created") or "")[:4]
+    return f"{who} ({year}). {raw.get('title') or desc.name} (version {desc.version}) [Data set]."
+
+
 class _Loader(yaml.SafeLoader):
     """YAML as the CFF schema reads it: dates stay strings (the schema says to cast them)."""
 

@@ -8,9 +8,7 @@ dist/ as it was.
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import shutil
 import tempfile
 import time
@@ -22,7 +20,8 @@ from schemas import descriptor
 from schemas.report import Problem, Report
 from schemas.validate import validate
 
-from . import citation, exports, versions, zipfiles
+from . import citation, exports, swap, versions, zipfiles
+from .distfiles import sha256, stem, sums_text, under
 
 DOCUMENTS = ("README.md", "LICENSE")
 SHIPPED = (*DOCUMENTS, versions.CHANGELOG, citation.CITATION)  # beside the data in the zip
@@ -63,18 +62,6 @@ class Release:
             lines.append(f"  {a.path.relative_to(self.dist)}  {a.bytes:,} bytes  sha256 {a.sha256}")
         lines.append(f"Built in {self.seconds:.1f} s.")
         return "\n".join(lines) + "\n"
-
-
-def stem(desc: descriptor.Descriptor) -> str:
-    return f"{desc.name}-{desc.version}"
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def preflight(root: Path, desc: descriptor.Descriptor) -> tuple[list[Problem], versions.Entry | None]:
@@ -131,31 +118,8 @@ def _check_zip(path: Path, folder: Path) -> None:
         raise Refused(f"{errors}\n" + REFUSED.format(why="frictionless does not accept the built zip"))
 
 
-def _sums(artifacts: list[Artifact], folder: Path, dest: Path) -> None:
-    """A `sha256sum -c` file: the checksum of every file of the release, relative to dist/."""
-    lines = [f"{a.sha256}  {a.path.relative_to(folder).as_posix()}\n" for a in artifacts]
-    dest.write_text("".join(lines), encoding="utf-8")
-
-
 def _artifacts(paths: list[Path]) -> list[Artifact]:
-    return [Artifact(f, f.stat().st_size, sha256(f)) for p in paths for f in _files(p)]
-
-
-def _files(path: Path) -> list[Path]:
-    return sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-
-
-def _publish(built: list[Path], dist: Path, trash: Path) -> list[Path]:
-    """Move the built files and folders into dist/, replacing their namesakes (kept aside, then removed)."""
-    trash.mkdir()
-    out = []
-    for path in built:
-        target = dist / path.name
-        if target.is_dir() and not target.is_symlink():
-            target.rename(trash / path.name)  # a folder cannot be replaced in one rename
-        os.replace(path, target)
-        out.append(target)
-    return out
+    return [Artifact(f, f.stat().st_size, sha256(f)) for p in paths for f in under(p)]
 
 
 def build(root: Path | str = ".", dist: Path | str | None = None, archive: Path | str | None = None) -> Release:
@@ -196,10 +160,11 @@ def build(root: Path | str = ".", dist: Path | str | None = None, archive: Path 
             raise Refused(f"{exc}\n" + REFUSED.format(why="an export cannot hold the data faithfully")) from None
         built.insert(0, archive_zip)
         artifacts = _artifacts(built)
-        sums = out / f"{name}.sha256"
-        _sums(artifacts, out, sums)
+        sums = out / f"{name}.sha256"  # the checksum of every file of the release, as `sha256sum -c` reads it
+        sums.write_text(sums_text([(a.sha256, a.path.relative_to(out).as_posix()) for a in artifacts]),
+                        encoding="utf-8")
         artifacts += _artifacts([sums])
-        _publish([*built, sums], dist, stage / "replaced")
+        swap.replace_all([(path, dist / path.name) for path in [*built, sums]])
         published = True
     finally:
         shutil.rmtree(stage, ignore_errors=True)

@@ -43,9 +43,9 @@ class Kind:
     field: str
     frictionless: bool
     pick: Callable[[Package, str], np.ndarray]  # candidate rows
-    damage: Callable[[Package, int], object]  # -> the new cell value (rows: see `ROW_KINDS`)
+    damage: Callable[[Package, int], object]  # -> the new cell value; None: a kind that adds, drops or
+    # rewrites whole rows, done by name in `seed`
     collateral: tuple[str, ...] = ()  # provenance fields of the damaged record whose rows also fail
-    report_at: str | None = None  # the field reported when it is not the damaged one
 
 
 def _col(pkg: Package, table: str, name: str) -> np.ndarray:
@@ -177,14 +177,10 @@ def seed(pkg: Package, seed: int = 0) -> list[Seeded]:
             file, line = pkg.path("provenance"), _prov_row(pkg, "indicators", rid, "region_id") + LINE_OF_FIRST_ROW
         else:
             file, line = pkg.path(home), row + LINE_OF_FIRST_ROW
-        collateral = tuple((pkg.path("provenance"), _prov_row(pkg, home, rid, _year(home, f)) + LINE_OF_FIRST_ROW)
+        collateral = tuple((pkg.path("provenance"), _prov_row(pkg, home, rid, f) + LINE_OF_FIRST_ROW)
                            for f in kind.collateral)
         out.append(Seeded(kind.name, kind.what, file, line, kind.field, kind.frictionless, collateral))
     return out
-
-
-def _year(table: str, field: str) -> str:
-    return {"indicators": "period", "targets": "target_year"}[table] if field in ("period", "target_year") else field
 
 
 def _record_id(pkg: Package, table: str, row: int) -> str:

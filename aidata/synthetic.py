@@ -26,6 +26,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from schemas.descriptor import RECORD_TABLES, TRACED, YEAR_FIELD
+
 from . import csvwrite, wording
 from .provinces import PROVINCES, SYLLABLES
 
@@ -45,9 +47,6 @@ PUBLISHERS = (("techherald", "Tech Herald"), ("industryweekly", "Industry Weekly
               ("regionaleconomy", "Regional Economy Review"), ("aibusiness", "AI Business Daily"))
 AUTHORS = np.array(["", "Staff reporter", "Economics desk", "Technology desk"], dtype=object)
 INFERRED_EQUAL = "no hedge word beside the number: taken as stated exactly"
-RECORD_TABLES = ("indicators", "targets")
-TRACED = ("region_id", "indicator", "year", "value", "unit", "comparator", "announced")
-YEAR_FIELD = {"indicators": "period", "targets": "target_year"}
 
 
 @dataclass

@@ -31,16 +31,14 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import union_categoricals
 
-from .descriptor import RECORD_TABLES
-from .frames import lean, position_in, row_of
-from .numbers import human
+from .descriptor import RECORD_TABLES, YEAR_FIELD
+from .frames import concat, position_in, row_of, texts
+from .numbers import COMPARATOR_WORDS, human
 from .report import Finding, Problem
 from .structure import Typed
 
 BANDS = Path(__file__).with_name("exchange_rate_bands.csv")
-YEAR = {"indicators": "period", "targets": "target_year"}
 APPROX = 0.05  # '~' reads as within 5% when two sources are compared
 TEXT = ("record_id", "region_id", "indicator", "unit", "comparator", "source_id", "equivalent_of")
 
@@ -98,8 +96,7 @@ class Findings(Sequence):
         if column is None:
             series = self.rec[col]
             if isinstance(series.dtype, pd.CategoricalDtype):
-                labels = np.append(np.asarray(series.cat.categories.to_numpy(dtype=object), dtype=object), None)
-                column = labels[series.cat.codes.to_numpy()].tolist()  # code -1 takes the None at the end
+                column = texts(series).tolist()
             else:
                 column = [None if v != v else v for v in series.tolist()]
             self._plain[col] = column
@@ -111,17 +108,17 @@ def records(typed: dict[str, Typed]) -> pd.DataFrame:
     parts = []
     for name in RECORD_TABLES:
         t = typed.get(name)
-        need = {"record_id", "region_id", "indicator", YEAR[name], "value", "unit", "comparator", "source_id"}
+        need = {"record_id", "region_id", "indicator", YEAR_FIELD[name], "value", "unit", "comparator", "source_id"}
         if t is None or not need <= set(t.frame.columns):
             continue
-        f = t.frame.rename(columns={YEAR[name]: "year"})
+        f = t.frame.rename(columns={YEAR_FIELD[name]: "year"})
         cols = {c: f[c] if c in f.columns else _no_text(len(f)) for c in TEXT}
         parts.append(pd.DataFrame({**cols, "year": f["year"].astype("float64").to_numpy(),
                                    "value": f["value"].to_numpy(dtype="float64", na_value=np.nan),
                                    "line": t.table.lines, "resource": name}))
     if not parts:
         return pd.DataFrame(columns=[*TEXT, "year", "value", "line", "resource"])
-    rec = pd.DataFrame({c: _stack([p[c] for p in parts]) for c in parts[0].columns})
+    rec = concat(parts)
     rec["resource"] = rec["resource"].astype("category")
     keep = rec["record_id"].notna() & rec["value"].notna() & rec["year"].notna()
     return rec[keep].reset_index(drop=True)
@@ -132,14 +129,9 @@ def _no_text(n: int) -> pd.Series:
         pd.Index([], dtype=pd.StringDtype("pyarrow")))))
 
 
-def _stack(columns: list[pd.Series]) -> pd.Series:
-    if isinstance(columns[0].dtype, pd.CategoricalDtype):
-        return lean(pd.Series(union_categoricals([c.astype("category") for c in columns], ignore_order=True)))
-    return pd.concat(columns, ignore_index=True)
-
-
 def check(typed: dict[str, Typed]) -> tuple[list[Problem], Findings]:
     rec = records(typed)
+    rec["comparator"] = texts(rec["comparator"])  # six symbols, read row by row by most checks: plain text
     defs = _frame(typed, "indicator_definitions", ["indicator", "relation", "relates_to"]).astype(object)
     by_code = defs.drop_duplicates("indicator").set_index("indicator").reindex(rec["indicator"].cat.categories)
     codes = rec["indicator"].cat.codes.to_numpy()
@@ -169,7 +161,7 @@ def currency_pairs(rec: pd.DataFrame, typed) -> tuple[list[Problem], list[Part]]
                       "usd": rec["value"].to_numpy()[usd], "yuan": rec["value"].to_numpy()[base],
                       "year": pub.reindex(rec["source_id"].astype(object).to_numpy()[usd]).to_numpy()})
     impossible = (f["usd"] <= 0) | (f["yuan"] <= 0)
-    problems = [Problem("consistency", f"data/{rec['resource'].iat[p]}.csv", int(rec["line"].iat[p]), "value",
+    problems = [Problem("consistency", typed[rec["resource"].iat[p]].file, int(rec["line"].iat[p]), "value",
                         f"{human(y, 'CNY')} and {human(u, 'USD')} cannot make an exchange rate", "two positive amounts",
                         "impossible-rate") for p, y, u in f.loc[impossible, ["p_usd", "yuan", "usd"]].itertuples(index=False)]
     f = f[~impossible].copy()
@@ -222,7 +214,7 @@ def share_parts(rec: pd.DataFrame, typed) -> Part | None:
     f["share"], f["part"] = v[f["p_share"]], v[f["p_part"]]
     f["whole"] = np.where(f["p_whole"] >= 0, v[np.maximum(f["p_whole"], 0)], np.nan)
     f = f[f["whole_code"] >= 0]  # no region to divide by: nothing to say
-    lo, hi = _stated(f["share"].to_numpy(), rec["comparator"].astype(object).to_numpy()[f["p_share"]], relative=None)
+    lo, hi = _stated(f["share"].to_numpy(), rec["comparator"].to_numpy()[f["p_share"]], relative=None)
     f["lo"], f["hi"] = lo, hi
     f["computed"] = f["part"] / f["whole"] * 100
     ok = (f["lo"] <= f["computed"]) & (f["computed"] <= f["hi"])
@@ -341,7 +333,7 @@ def growth_prior(rec: pd.DataFrame) -> Part | None:
     g, b = v[f["p_growth"]], v[f["p_base"]]
     half = np.array([_half_unit(x) for x in g])
     f["lo"], f["mid"], f["hi"] = b / (1 + (g + half) / 100), b / (1 + g / 100), b / (1 + (g - half) / 100)
-    comp = rec["comparator"].astype(object).to_numpy()[f["p_base"]]
+    comp = rec["comparator"].to_numpy()[f["p_base"]]
     f.loc[np.isin(comp, [">", ">="]), "hi"] = np.inf  # 'over 578 billion' implies 'over' the prior value
     f.loc[np.isin(comp, ["<", "<="]), "lo"] = -np.inf
     approx = comp == "~"
@@ -357,7 +349,7 @@ def growth_prior(rec: pd.DataFrame) -> Part | None:
     f["p_prior"] = f["p_prior"].fillna(-1).astype(np.int64)
     has = f["p_prior"] >= 0
     plo, phi = _stated(np.where(has, v[np.maximum(f["p_prior"], 0)], np.nan),
-                       np.where(has, rec["comparator"].astype(object).to_numpy()[np.maximum(f["p_prior"], 0)], "="),
+                       np.where(has, rec["comparator"].to_numpy()[np.maximum(f["p_prior"], 0)], "="),
                        relative=APPROX)
     ok = (plo <= f["hi"]) & (f["lo"] <= phi)
     f["status"] = np.where(~has, "implied", np.where(ok, "agrees", "disagrees"))
@@ -368,7 +360,7 @@ def _render_prior(fs: Findings, r) -> Finding:
     c = fs.cell
     b, g = r.p_base, r.p_growth
     unit = c("unit", b)
-    bound = {">": "more than ", ">=": "at least ", "<": "less than ", "<=": "at most "}.get(c("comparator", b), "")
+    bound = f"{COMPARATOR_WORDS[c('comparator', b)]} " if c("comparator", b) in (">", ">=", "<", "<=") else ""
     prior = int(c("year", b)) - 1
     head = (f"{c('region_id', g)} {c('relates_to', g)}: {human(c('value', b), unit)} "
             f"{_hedge(c('comparator', b))}in {int(c('year', b))} after {human(c('value', g), 'percent')} growth "
@@ -392,7 +384,7 @@ def same_figure(rec: pd.DataFrame) -> Part | None:
     rows = np.flatnonzero((sources > 1).to_numpy())
     if not len(rows):
         return None
-    lo, hi = _stated(rec["value"].to_numpy()[rows], rec["comparator"].astype(object).to_numpy()[rows], relative=APPROX)
+    lo, hi = _stated(rec["value"].to_numpy()[rows], rec["comparator"].to_numpy()[rows], relative=APPROX)
     g = pd.DataFrame({"key": key[rows], "pos": rows, "lo": lo, "hi": hi})
     groups = g.groupby("key", sort=False)
     out = groups.agg(lo=("lo", "max"), hi=("hi", "min"))
@@ -505,13 +497,12 @@ def _interval_text(lo, hi) -> str:
 
 
 def _hedge(comparator) -> str:
-    return {"~": "(about) ", ">": "(more than) ", ">=": "(at least) ", "<": "(less than) ",
-            "<=": "(at most) "}.get(comparator, "")
+    words = COMPARATOR_WORDS.get(comparator)
+    return f"({words}) " if words else ""
 
 
 def _words(comparator) -> str:
-    return {"=": "as stated", "~": "about", ">": "more than", ">=": "at least", "<": "less than",
-            "<=": "at most"}.get(comparator, comparator)
+    return "as stated" if comparator == "=" else COMPARATOR_WORDS.get(comparator, comparator)
 
 
 def _num(v):

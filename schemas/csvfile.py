@@ -21,7 +21,7 @@ import ctypes.util
 import io
 import sys
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from queue import Queue
 from typing import Iterator
@@ -33,6 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .descriptor import Resource
+from .frames import lean
 from .report import Problem
 
 SCAN_BLOCK = 1 << 22
@@ -51,10 +52,6 @@ class Table:
     file: str  # the path as users see it
     frame: pd.DataFrame
     lines: np.ndarray  # CSV line of each row of `frame` (header = line 1)
-    missing: list[str] = field(default_factory=list)  # descriptor fields absent from the header
-
-    def line_of(self, positions) -> np.ndarray:
-        return self.lines[np.asarray(positions, dtype=np.int64)]
 
 
 @dataclass
@@ -284,8 +281,7 @@ class _Reader:
             lines = lines[~blank]
         frame = pd.DataFrame({label: categorical(arrow.column(n)) for label, n in self.known.items()},
                              index=pd.RangeIndex(arrow.num_rows))
-        missing = [name for name in self.resource.field_names if name not in self.known]
-        return Table(self.resource, self.file, frame, lines, missing)
+        return Table(self.resource, self.file, frame, lines)
 
 
 def categorical(column: pa.ChunkedArray) -> pd.Categorical:
@@ -305,11 +301,8 @@ def categorical(column: pa.ChunkedArray) -> pd.Categorical:
         codes = remap[codes].astype(np.int32)
         dictionary = dictionary.filter(pa.array(keep))
     categories = pd.Index(pd.array(dictionary, dtype=CATEGORIES))
-    out = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False)
-    # Making the dtype checks that the categories are unique (an Arrow dictionary is) and pandas keeps the
-    # hash table it built for that: as large again as the texts. Drop it; a lookup that needs one builds it.
-    out.categories._cache.clear()
-    return out
+    # making the dtype checks that the categories are unique (an Arrow dictionary is): lean drops what that built
+    return lean(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False))
 
 
 def _empty(column) -> np.ndarray:

@@ -19,6 +19,11 @@ DESCRIPTOR = "datapackage.json"
 # The tables the data model names; a descriptor without one of them is unusable.
 REQUIRED_RESOURCES = ("sources", "regions", "indicator_definitions", "indicators", "targets", "provenance", "findings")
 RECORD_TABLES = ("indicators", "targets")
+# The column of a record that holds its year: the year observed, or the year a target is for.
+YEAR_FIELD = {"indicators": "period", "targets": "target_year"}
+# The fields of a record that provenance traces (when not empty), in the order they are shown;
+# "year" stands for the table's YEAR_FIELD.
+TRACED = ("region_id", "indicator", "year", "value", "unit", "comparator", "announced")
 
 
 class UnusableInput(Exception):
@@ -38,10 +43,6 @@ class Field:
     @property
     def required(self) -> bool:
         return bool(self.constraints.get("required"))
-
-    @property
-    def enum(self) -> list | None:
-        return self.constraints.get("enum")
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,7 @@ def row_of(ids: pd.Series, of: pd.Series) -> np.ndarray:
 
 def texts(column: pd.Series) -> np.ndarray:
     """Each row's text as a Python object array (None where missing), built from the distinct texts:
-    for columns of few distinct texts (field names, methods), not for a million quotes."""
+    a Python object per row, so for ids and codes, not for a million quotes."""
     cats = np.asarray(column.cat.categories.to_numpy(dtype=object), dtype=object)
     c = codes(column)
     out = np.empty(len(c), dtype=object)

@@ -70,6 +70,8 @@ def _word_value(word: str) -> int:
     return WORDS[word]
 
 
+# How a reader is told each comparator: 'more than 250 billion yuan' ('=' says nothing).
+COMPARATOR_WORDS = {"=": "", "~": "about", ">": "more than", ">=": "at least", "<": "less than", "<=": "at most"}
 # Whole-word patterns of the hedges the data model maps to each comparator.
 HEDGES = {
     "~": r"about|around|approximately|nearly|almost|roughly|estimated",

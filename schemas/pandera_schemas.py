@@ -20,7 +20,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from .descriptor import RECORD_TABLES, Descriptor, Field, Resource
+from .descriptor import RECORD_TABLES, YEAR_FIELD, Descriptor, Field, Resource
 from . import frames
 from .frames import row_of
 from .report import Problem
@@ -253,7 +253,7 @@ def _definitions(typed: dict[str, Typed]) -> pd.DataFrame:
 
 def _record_rules(name: str, res: Resource, typed: dict[str, Typed]) -> list[Rule]:
     defs = _definitions(typed)
-    year = "period" if name == "indicators" else "target_year"
+    year = YEAR_FIELD[name]
 
     def d(df, col):
         """The definition's `col` for each row's indicator ('' for text it does not have): looked up once

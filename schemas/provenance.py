@@ -26,28 +26,29 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from . import numbers
-from .descriptor import RECORD_TABLES, Descriptor
+from .descriptor import RECORD_TABLES, TRACED, YEAR_FIELD
 from .frames import arrow, codes, fold, row_of, same_text, texts
 from .report import Problem
 from .structure import Typed
 
-YEAR_FIELD = {"indicators": "period", "targets": "target_year"}
 PROVENANCE_COLUMNS = {"resource", "record_id", "field", "source_id", "evidence", "method"}
 
 
 def traced(name: str) -> tuple[str, ...]:
     """The fields of a record that provenance traces (when not empty)."""
-    return ("region_id", "indicator", YEAR_FIELD[name], "value", "unit", "comparator", "announced")
+    return tuple(YEAR_FIELD[name] if f == "year" else f for f in TRACED)
 
 
 def _problem(t: Typed, pos, field, message, expected, code) -> Problem:
     return Problem("provenance", t.file, int(t.table.lines[pos]), field, message, expected, code)
 
 
-# Every character str.split() folds but the plain space, as RE2 reads it (RE2's own \s is ASCII only:
-# it would miss the non-breaking spaces the articles use).
-_OTHER_SPACE = "[" + "".join(f"\\x{{{c:04x}}}" for c in range(0x110000) if chr(c).isspace() and c != 32) + "]"
-ODD_SPACING = f"{_OTHER_SPACE}|  |^ | $"
+# Every character str.split() folds but the plain space (those str.isspace() accepts), as RE2 reads it:
+# RE2's own \s is ASCII only and would miss the non-breaking spaces the articles use. Written out rather
+# than computed at import, which would look at every code point on every run (a test compares the two).
+OTHER_SPACE = (r"[\x{09}-\x{0d}\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}"
+               r"\x{205f}\x{3000}]")
+ODD_SPACING = f"{OTHER_SPACE}|  |^ | $"
 
 
 def _odd_spacing(cats: pd.Index) -> np.ndarray:
@@ -92,8 +93,7 @@ class Quotes:
 class Checker:
     """The provenance layer over whole record tables and provenance in batches."""
 
-    def __init__(self, desc: Descriptor, typed: dict[str, Typed], archive: Path | None):
-        self.desc = desc
+    def __init__(self, typed: dict[str, Typed], archive: Path | None):
         self.archive = archive
         self.texts: dict[str, str] = {}
         self.records = {name: typed[name] for name in RECORD_TABLES if name in typed
@@ -203,7 +203,7 @@ class Checker:
         problems = []
         for i in np.flatnonzero(~known & sub["record_id"].notna().to_numpy()):
             problems.append(_problem(prov, rows[i], "record_id", f"{sub['record_id'].iloc[i]!r} is not a record of "
-                                     f"{name}.csv", f"a record_id of {self.desc.resources[name].path}",
+                                     f"{rec.file}", f"a record_id of {rec.file}",
                                      "provenance-orphan"))
         covered = np.zeros(len(sub), dtype=bool)
         for f in traced(name):

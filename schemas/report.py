@@ -87,11 +87,6 @@ class Report:
         self.write_text(out)
         return out.getvalue()
 
-    def to_json(self) -> str:
-        out = io.StringIO()
-        self.write_json(out)
-        return out.getvalue()
-
     def write_text(self, out, most_findings: int = TEXT_FINDINGS) -> None:
         if self.archive is None:
             out.write("NOTE: no archive folder given: quotes and evidence were NOT checked against the archived "

@@ -47,7 +47,7 @@ def validate(root: Path | str, archive: Path | str | None = None, keep_tables: b
     report.add(structure.keys(desc, typed))
     report.add(pandera_schemas.validate(desc, typed))
 
-    checker = provenance.Checker(desc, typed, archive)
+    checker = provenance.Checker(typed, archive)
     report.add(checker.check_archive())
     report.add(checker.check_quotes())
     res = desc.resources[STREAMED]
@@ -94,10 +94,8 @@ def _declared_size(root: Path, res) -> list[Problem]:
                                 f"{res.bytes} bytes, as datapackage.json declares", "byte-count"))
     if res.hash is not None:
         algo, _, want = res.hash.rpartition(":")
-        h = hashlib.new(algo or "md5")
         with open(path, "rb") as fh:
-            while block := fh.read(1 << 22):
-                h.update(block)
+            h = hashlib.file_digest(fh, algo or "md5")
         if h.hexdigest() != want:
             problems.append(Problem("structure", res.path, None, None, f"file has {algo or 'md5'} {h.hexdigest()}",
                                     f"{res.hash}, as datapackage.json declares", "hash-count"))

@@ -199,6 +199,8 @@ def test_the_download_page_copies_and_links_this_versions_release(package, tmp_p
              f"{stem}-parquet/indicators.parquet": b"parquet"}
     for name, data in files.items():
         (dist / name).write_bytes(data)
+    (dist / f"{stem}.sha256").write_text("".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n"
+                                                 for name, data in files.items()), encoding="utf-8")
     (dist / f"{desc['name']}-0.0.9.zip").write_bytes(b"an older version")
     (dist / f"{stem}-rc1.zip").write_bytes(b"another version")
     site = tmp_path / "site"
@@ -209,6 +211,23 @@ def test_the_download_page_copies_and_links_this_versions_release(package, tmp_p
         assert f'href="downloads/{name}"' in doc and hashlib.sha256(data).hexdigest() in doc
     assert "0.0.9" not in doc and "rc1" not in doc
     assert 'href="downloads/' + f'{stem}.xlsx">Excel workbook</a>' in doc
+
+
+def test_a_release_file_changed_since_the_release_is_not_offered(package, tmp_path):
+    desc = json.loads((package / "datapackage.json").read_text("utf-8"))
+    stem = f"{desc['name']}-{desc['version']}"
+    dist = package / "dist"
+    dist.mkdir()
+    (dist / f"{stem}.zip").write_bytes(b"zip")
+    (dist / f"{stem}.sqlite").write_bytes(b"sqlite, changed after the release")
+    (dist / f"{stem}.sha256").write_text(f"{hashlib.sha256(b'zip').hexdigest()}  {stem}.zip\n"
+                                         f"{hashlib.sha256(b'sqlite').hexdigest()}  {stem}.sqlite\n", encoding="utf-8")
+    site = tmp_path / "site"
+    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "docs.py"), "build", "--root", str(package),
+                           "--site-dir", str(site)], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert f"dist/{stem}.sqlite: changed since the release that dist/{stem}.sha256 lists" in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr and not site.exists()
 
 
 # ------------------------------------------------------------------ the audit and the repository link

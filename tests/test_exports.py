@@ -299,7 +299,7 @@ def test_excel_fields_sheet_explains_every_field(workbook, desc):
     about = dict(workbook[excel.ABOUT_SHEET].iter_rows(min_row=2, values_only=True))
     assert about["version"] == desc.version and about["license"].startswith("CC-BY-4.0")
     assert about["cite as"] == ("China AI industry data package maintainers (2026). China's AI industry, region by "
-                                f"region, version {desc.version} [data set].")
+                                f"region (version {desc.version}) [Data set].")
     assert workbook.properties.version == desc.version
 
 

@@ -23,7 +23,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from schemas.descriptor import Descriptor, Resource
 
-from .. import zipfiles
+from .. import citation, zipfiles
 from .typemap import ExportError, cells
 
 ABOUT_SHEET = "about"
@@ -129,11 +129,9 @@ def _field_rows(desc: Descriptor) -> list[tuple]:
 
 def _about_rows(desc: Descriptor) -> list[tuple]:
     raw = desc.raw
-    creators = ", ".join(c["title"] for c in raw.get("contributors", []) if c.get("title")) or desc.name
-    year = (raw.get("created") or "")[:4]
     rows = [("name", desc.name), ("title", raw.get("title")), ("version", desc.version),
             ("created", raw.get("created")), ("description", raw.get("description")),
-            ("cite as", f"{creators} ({year}). {raw.get('title') or desc.name}, version {desc.version} [data set].")]
+            ("cite as", citation.text(desc))]
     for lic in raw.get("licenses", []):
         rows.append(("license", " ".join(str(lic[k]) for k in ("name", "path") if lic.get(k))))
         if lic.get("scope"):

@@ -1,4 +1,5 @@
-"""Table Schema types as each export stores them: the one place that says so.
+"""Table Schema types as each export stores them, and as the site's snippets read them: the one place that
+says so.
 
 SQLite has no boolean or date storage class, so those columns get a declared
 type that tools recognise (BOOLEAN, DATE) plus a CHECK that keeps them honest:
@@ -27,6 +28,8 @@ class Mapping:
     sqlite: str  # declared column type
     arrow: pa.DataType
     python: Callable[[object], object]  # a typed cell (never NA) as a plain Python value
+    duckdb: str  # column type for DuckDB's read_csv
+    pandas: str | None  # dtype for pandas' read_csv (None: parsed as a date instead)
     sqlite_check: str | None = None  # CHECK expression, {col} = the quoted column name
 
 
@@ -38,11 +41,11 @@ def _date(value) -> dt.date:
 
 
 TYPES: dict[str, Mapping] = {
-    "string": Mapping("TEXT", pa.string(), str),
-    "integer": Mapping("INTEGER", pa.int64(), int),
-    "number": Mapping("REAL", pa.float64(), float),
-    "boolean": Mapping("BOOLEAN", pa.bool_(), bool, "{col} IN (0, 1)"),
-    "date": Mapping("DATE", pa.date32(), _date, "{col} IS date({col})"),
+    "string": Mapping("TEXT", pa.string(), str, "VARCHAR", "string"),
+    "integer": Mapping("INTEGER", pa.int64(), int, "BIGINT", "Int64"),
+    "number": Mapping("REAL", pa.float64(), float, "DOUBLE", "float64"),
+    "boolean": Mapping("BOOLEAN", pa.bool_(), bool, "BOOLEAN", "boolean", "{col} IN (0, 1)"),
+    "date": Mapping("DATE", pa.date32(), _date, "DATE", None, "{col} IS date({col})"),
 }
 
 

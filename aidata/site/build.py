@@ -22,6 +22,7 @@ os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
 from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
 
+from .. import swap  # noqa: E402
 from . import audit, hooks, package  # noqa: E402
 from .package import SiteError  # noqa: E402
 
@@ -63,7 +64,7 @@ def build(root: Path | str = PROJECT, site_dir: Path | str | None = None, archiv
         if problems:
             raise SiteError(audit.summary(problems))
         pages = sum(1 for _ in tmp.rglob("*.html"))
-        _replace(tmp, site_dir)
+        swap.replace_all([(tmp, site_dir)])
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -91,21 +92,6 @@ def _check_replaceable(site_dir: Path) -> None:
                               and not (site_dir / "index.html").is_file()):
         raise SiteError(f"{site_dir}: not an earlier build of the site (no index.html), so it will not be "
                         "replaced; expected an empty folder, a missing one, or an earlier build")
-
-
-def _replace(new: Path, site_dir: Path) -> None:
-    old = None
-    if site_dir.exists():
-        old = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
-        site_dir.rename(old)
-    try:
-        new.rename(site_dir)
-    except OSError:
-        if old is not None:
-            old.rename(site_dir)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 @contextlib.contextmanager

@@ -50,7 +50,7 @@ def make_all(pkg: Package) -> list[Chart]:
 
 
 def value_by_region(pkg: Package, indicator: str, year: int) -> Chart:
-    label = _label(pkg, indicator)
+    label = pkg.labels.get(indicator, indicator)
     title = f"{label} by region, {year}"
     rec = pkg.records
     rows = rec[(rec["resource"] == "indicators") & (rec["indicator"] == indicator) & (rec["year"] == year)
@@ -58,15 +58,15 @@ def value_by_region(pkg: Package, indicator: str, year: int) -> Chart:
     shown, note = _cap(rows, "largest")
     if shown.empty:
         return Chart("value-by-region", title, None, shown, f"The package has no observed {label} for {year}.")
-    bars = [(f"{_region(pkg, r.region_id)} ({r.source_id})", r.value, stated(r), OBSERVED, "")
+    bars = [(f"{pkg.region_names.get(r.region_id, r.region_id)} ({r.source_id})", r.value, stated(r), OBSERVED, "")
             for r in shown.itertuples(index=False)]
     svg = _bars(bars, _axis(shown), title)
     return Chart("value-by-region", title, svg, shown, " ".join(x for x in (_nesting(pkg, shown), note) if x))
 
 
 def trajectory(pkg: Package, region_id: str, indicators: tuple[str, ...]) -> Chart:
-    name = _region(pkg, region_id)
-    labels = [_label(pkg, i) for i in indicators]
+    name = pkg.region_names.get(region_id, region_id)
+    labels = [pkg.labels.get(i, i) for i in indicators]
     title = f"{name}: {' and '.join(labels)}, latest observed figure and targets"
     rec = pkg.records
     panels, drawn, notes = [], [], []
@@ -90,7 +90,7 @@ def trajectory(pkg: Package, region_id: str, indicators: tuple[str, ...]) -> Cha
 
 
 def observed_and_targeted(pkg: Package, indicator: str) -> Chart:
-    label = _label(pkg, indicator)
+    label = pkg.labels.get(indicator, indicator)
     title = f"{label} by region: observed and targeted"
     rec = pkg.records
     order = {k: i for i, k in enumerate(pkg.regions.index)}
@@ -104,7 +104,8 @@ def observed_and_targeted(pkg: Package, indicator: str) -> Chart:
         kind = "observed" if r.resource == "indicators" else r.kind
         colour = {"observed": OBSERVED, "target": TARGET}.get(kind, PROJECTION)
         when = str(r.year) if r.resource == "indicators" else f"by {r.year}"
-        bars.append((f"{_region(pkg, r.region_id)}, {when}: {kind} ({r.source_id})", r.value, stated(r), colour,
+        name = pkg.region_names.get(r.region_id, r.region_id)
+        bars.append((f"{name}, {when}: {kind} ({r.source_id})", r.value, stated(r), colour,
                      "//" if kind == "projection" else ""))
     return Chart("observed-and-targeted", title, _bars(bars, _axis(shown), title, legend=True), shown, note)
 
@@ -198,7 +199,7 @@ def _nesting(pkg: Package, rows: pd.DataFrame) -> str:
     for rid in shown:
         parent = pkg.regions.at[rid, "parent_id"] if rid in pkg.regions.index else None
         if isinstance(parent, str) and parent in shown:
-            parts.append(f"{_region(pkg, rid)} is part of {_region(pkg, parent)}")
+            parts.append(f"{pkg.region_names.get(rid, rid)} is part of {pkg.region_names.get(parent, parent)}")
     if not parts:
         return ""
     return "Some bars contain others: " + "; ".join(parts) + "."
@@ -217,11 +218,3 @@ def _axis(rows: pd.DataFrame) -> tuple[float, str]:
     top = rows["value"].abs().max()
     scale, word = next(((s, w) for s, w in SCALES if unit in ("CNY", "USD") and top >= s), (1, ""))
     return scale, " ".join(x for x in (word, UNIT_NAMES.get(unit, unit)) if x) or "value"
-
-
-def _label(pkg: Package, indicator: str) -> str:
-    return pkg.definitions.at[indicator, "label"] if indicator in pkg.definitions.index else indicator
-
-
-def _region(pkg: Package, region_id: str) -> str:
-    return pkg.regions.at[region_id, "name_en"] if region_id in pkg.regions.index else region_id

@@ -1,23 +1,21 @@
 """The files a reader downloads: the package's CSVs, its descriptor, and the release when it is built.
 
 The release (`make release`) writes dist/<name>-<version>.zip with its exports
-beside it (SQLite, Parquet, Excel). The site copies whatever of them is there
-for this version; an older version's files are left out, not passed off as
-this one's.
+beside it (SQLite, Parquet, Excel) and a checksum list naming every one of
+them. The site offers exactly the files that list names, for this version
+only, and checks each against it: a file changed since the release is not
+passed off as part of it.
 """
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from schemas.descriptor import DESCRIPTOR, Descriptor
 
+from .. import distfiles
 from . import paths
-
-# What may follow <name>-<version>: ".zip", ".sqlite", "-parquet"; not ".1.zip" or "-rc1.zip" (another version).
-_SUFFIX = re.compile(r"^(?:\.[A-Za-z][\w.]*|-[A-Za-z]+(?:\.[A-Za-z][\w.]*)?)$")
+from .package import SiteError
 
 
 @dataclass(frozen=True)
@@ -25,41 +23,40 @@ class Download:
     uri: str  # where it is in the site (docs-relative)
     source: Path  # the file copied there
     label: str
+    sha256: str
+    resource: str | None = None  # the resource whose file this is
 
     @property
     def size(self) -> int:
         return self.source.stat().st_size
 
-    @property
-    def sha256(self) -> str:
-        h = hashlib.sha256()
-        with open(self.source, "rb") as fh:
-            while block := fh.read(1 << 20):
-                h.update(block)
-        return h.hexdigest()
-
 
 def tables(root: Path, desc: Descriptor) -> list[Download]:
     """The descriptor and every resource file, at the same relative paths, so the site's copy is a package."""
-    out = [Download(DESCRIPTOR, root / DESCRIPTOR, "the descriptor (Data Package v2)")]
-    out += [Download(res.path, root / res.path, res.title) for res in desc.resources.values()]
+    out = [Download(DESCRIPTOR, root / DESCRIPTOR, "the descriptor (Data Package v2)",
+                    distfiles.sha256(root / DESCRIPTOR))]
+    out += [Download(res.path, root / res.path, res.title, distfiles.sha256(root / res.path), name)
+            for name, res in desc.resources.items()]
     return out
 
 
 def release(root: Path, desc: Descriptor) -> list[Download] | None:
-    """dist/<name>-<version>.zip and the exports beside it; None when this version's archive is not built."""
+    """This version's release as its checksum list names it, the archive first; None when it is not built."""
     dist = root / "dist"
-    stem = f"{desc.name}-{desc.version}"
-    if not (dist / f"{stem}.zip").is_file():
+    stem = distfiles.stem(desc)
+    sums = dist / f"{stem}.sha256"
+    if not (dist / f"{stem}.zip").is_file() or not sums.is_file():
         return None
     found = []
-    for entry in sorted(dist.iterdir()):
-        if not entry.name.startswith(stem) or not _SUFFIX.match(entry.name[len(stem):]):
-            continue
-        files = sorted(f for f in entry.rglob("*") if f.is_file()) if entry.is_dir() else [entry]
-        found += [Download(f"{paths.DOWNLOADS_DIR}/{f.relative_to(dist).as_posix()}", f, _label(f.name))
-                  for f in files]
-    return sorted(found, key=lambda d: not d.uri.endswith(f"/{stem}.zip"))  # the archive first
+    for digest, name in distfiles.read_sums(sums):
+        path = dist / name
+        if not path.is_file() or distfiles.sha256(path) != digest:
+            raise SiteError(f"dist/{name}: {'changed since' if path.is_file() else 'missing from'} the release "
+                            f"that dist/{sums.name} lists; expected the files as `make release` built them "
+                            "(run it again)")
+        found.append(Download(f"{paths.DOWNLOADS_DIR}/{name}", path, _label(name), digest))
+    found.append(Download(f"{paths.DOWNLOADS_DIR}/{sums.name}", sums, _label(sums.name), distfiles.sha256(sums)))
+    return sorted(found, key=lambda d: not d.uri.endswith(f"/{stem}.zip"))
 
 
 def _label(name: str) -> str:

@@ -31,6 +31,7 @@ class Context:
     release: list[Download] | None
     repo_url: str | None
     changelog: str | None
+    computed: list[tuple[str, object]]  # (anchor, finding) for each computed finding
     record_refs: dict
     source_refs: dict
     children: dict[str, list[str]]  # region_id -> the regions it contains
@@ -38,12 +39,13 @@ class Context:
 
 def context(pkg: Package, project: Path) -> Context:
     """`project` is the folder of mkdocs.yml, whose git remote gives the repository link."""
-    record_refs, source_refs = findings.refs(pkg)
+    computed = findings.numbered(pkg.computed)
+    record_refs, source_refs = findings.refs(pkg, computed)
     changelog = pkg.root / "CHANGELOG.md"
     return Context(pkg=pkg, charts=charts.make_all(pkg), tables=downloads.tables(pkg.root, pkg.desc),
                    release=downloads.release(pkg.root, pkg.desc), repo_url=repository.origin(project),
                    changelog=changelog.read_text(encoding="utf-8") if changelog.is_file() else None,
-                   record_refs=record_refs, source_refs=source_refs,
+                   computed=computed, record_refs=record_refs, source_refs=source_refs,
                    children={k: list(g.index) for k, g in pkg.regions.groupby("parent_id", sort=False)})
 
 

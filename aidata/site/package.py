@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,11 +18,10 @@ from schemas.report import Finding, Report
 from schemas.validate import validate
 
 RECORD_TABLES = descriptor.RECORD_TABLES
-YEAR = {"indicators": "period", "targets": "target_year"}
 RECORD_COLUMNS = ["resource", "record_id", "region_id", "indicator", "year", "value", "unit", "comparator",
                   "source_id", "quote", "equivalent_of", "notes", "kind", "plan", "announced"]
 # The order a record's fields are shown in, whatever order provenance.csv lists them.
-FIELD_ORDER = ("region_id", "indicator", "period", "target_year", "value", "unit", "comparator", "announced")
+FIELD_ORDER = tuple(n for f in descriptor.TRACED for n in (descriptor.YEAR_FIELD.values() if f == "year" else [f]))
 # Ids become file names, URL fragments and HTML ids: nothing else may reach a path.
 SLUG = re.compile(r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$")
 
@@ -63,8 +63,8 @@ class Package:
     evidence: dict[tuple[str, str], list[Evidence]] = field(repr=False)
 
     @property
-    def computed(self) -> list[Finding]:
-        return self.report.findings
+    def computed(self) -> Sequence[Finding]:
+        return self.report.findings  # made when read: see schemas.consistency.Findings
 
     @property
     def title(self) -> str:
@@ -131,7 +131,7 @@ def load(root: Path | str, archive: Path | str | None = None) -> Package:
 def _records(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     parts = []
     for name in RECORD_TABLES:
-        frame = tables[name].rename(columns={YEAR[name]: "year"}).assign(resource=name)
+        frame = tables[name].rename(columns={descriptor.YEAR_FIELD[name]: "year"}).assign(resource=name)
         parts.append(frame.reindex(columns=RECORD_COLUMNS))
     out = pd.concat(parts, ignore_index=True)
     out["year"] = out["year"].astype("Int64")

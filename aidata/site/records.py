@@ -8,13 +8,12 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from schemas.numbers import human
+from schemas.numbers import COMPARATOR_WORDS, human
 
 from . import paths
 from .markup import code, esc, link, missing, table
 from .package import Package
 
-COMPARATOR_WORDS = {"=": "", "~": "about", ">": "more than", ">=": "at least", "<": "less than", "<=": "at most"}
 _COPY_KIND = re.compile(r"\s*\([^()]*\)\s*$")  # "Tech Times (mirror copy)" -> "Tech Times"
 
 
@@ -56,8 +55,8 @@ class Links:
         rec = self.pkg.record(record_id)
         return self.to(paths.source(rec.source_id), code(record_id), record_id)
 
-    def source(self, source_id: str) -> str:
-        return self.to(paths.source(source_id), esc(publisher_name(self.pkg.publishers[source_id])))
+    def source(self, source_id: str, anchor: str | None = None) -> str:
+        return self.to(paths.source(source_id), esc(publisher_name(self.pkg.publishers[source_id])), anchor)
 
     def region(self, region_id: str) -> str:
         return self.to(paths.region(region_id), esc(self.pkg.region_names[region_id]))

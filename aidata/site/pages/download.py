@@ -11,7 +11,7 @@ def page(ctx) -> Page:
     pkg = ctx.pkg
     desc = pkg.desc
     links = Links(pkg, paths.DOWNLOAD)
-    rows = [[links.to(d.uri, code(d.uri)), esc(d.label), str(pkg.report.rows.get(_resource_of(desc, d.uri), "")),
+    rows = [[links.to(d.uri, code(d.uri)), esc(d.label), str(pkg.report.rows.get(d.resource, "")),
              f"{d.size:,}", code(d.sha256)] for d in ctx.tables]
     md = ["Everything here is a copy of the files this site was built from. Keep `datapackage.json` and the "
           "`data/` folder side by side: the descriptor names each file by its relative path and gives its types.",
@@ -60,6 +60,3 @@ def _spreadsheet(ctx, links: Links) -> str:
     body = "\n\n".join(lines)
     return '=== "Spreadsheet"\n\n' + "\n".join("    " + line for line in body.splitlines()) + "\n"
 
-
-def _resource_of(desc, uri: str) -> str:
-    return next((name for name, res in desc.resources.items() if res.path == uri), "")

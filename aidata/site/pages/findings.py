@@ -68,18 +68,18 @@ def numbered(computed) -> list[tuple[str, object]]:
     return out
 
 
-def refs(pkg) -> tuple[dict[str, list[Ref]], dict[str, list[Ref]]]:
-    """The findings that name each record, and each source."""
+def refs(pkg, computed) -> tuple[dict[str, list[Ref]], dict[str, list[Ref]]]:
+    """The findings that name each record, and each source (`computed`: the numbered computed findings)."""
     by_record: dict[str, list[Ref]] = defaultdict(list)
     by_source: dict[str, list[Ref]] = defaultdict(list)
     for f in pkg.curated.itertuples(index=False):
-        ref = Ref(paths.curated_anchor(f.finding_id), f"{KINDS.get(f.kind, f.kind)}: {f.finding_id}")
+        ref = Ref(paths.curated_anchor(f.finding_id), _curated_label(f))
         for rid in _split(f.records):
             by_record[rid].append(ref)
         for sid in dict.fromkeys([f.source_id, *_split(f.other_sources)]):
             by_source[sid].append(ref)
-    for anchor, f in numbered(pkg.computed):
-        ref = Ref(anchor, f"{CHECKS.get(f.check, (f.check,))[0]}: {f.status.replace('_', ' ')}")
+    for anchor, f in computed:
+        ref = Ref(anchor, f"{_check_title(f.check)}: {f.status.replace('_', ' ')}")
         for r in f.records:
             by_record[r["record_id"]].append(ref)
         for sid in dict.fromkeys(r["source_id"] for r in f.records):
@@ -95,7 +95,7 @@ def page(ctx) -> Page:
     pkg = ctx.pkg
     links = Links(pkg, paths.FINDINGS)
     curated = pkg.curated
-    computed = numbered(pkg.computed)
+    computed = ctx.computed
     md = ["Where the articles contradict themselves or each other, state something wrong or vague, or give "
           "figures that do not compare. The data are never corrected silently: each finding names the records "
           "and articles involved, and each record links to the exact words behind its fields.",
@@ -126,17 +126,17 @@ def page(ctx) -> Page:
 def _summary(links: Links, ctx) -> str:
     """Each group of problems with a link to each finding in it; computed conflicts count as conflicts."""
     pkg = ctx.pkg
-    computed = numbered(pkg.computed)
+    computed = ctx.computed
     attention = [(a, f) for a, f in computed if f.status in ATTENTION]
     items = []
     for title, kinds in GROUPS:
         found = [links.to(paths.FINDINGS, esc(f.finding_id), paths.curated_anchor(f.finding_id))
                  for f in pkg.curated.itertuples(index=False) if f.kind in kinds]
         if "cross_source_conflict" in kinds:
-            found += [links.to(paths.FINDINGS, esc(f"{CHECKS.get(f.check, (f.check,))[0]}: {f.status}"), a)
+            found += [links.to(paths.FINDINGS, esc(f"{_check_title(f.check)}: {f.status}"), a)
                       for a, f in attention if f.check == "same_figure"]
         items.append(f"{esc(title)}: " + (", ".join(found) if found else "none found") + ".")
-    others = [links.to(paths.FINDINGS, esc(f"{CHECKS.get(f.check, (f.check,))[0]}: {f.status}"), a)
+    others = [links.to(paths.FINDINGS, esc(f"{_check_title(f.check)}: {f.status}"), a)
               for a, f in attention if f.check != "same_figure"]
     items.append(f"Consistency checks: {len(computed)} computed; arithmetic that does not add up: "
                  + (", ".join(others) if others else "none") + ".")
@@ -149,8 +149,15 @@ def _curated(links: Links, f) -> str:
     rows = [("Kind", esc(KINDS.get(f.kind, f.kind))), ("Basis", esc(f.basis)),
             ("Articles", ", ".join(sources)), ("Records", ", ".join(records) or "none (no figure was recorded)"),
             ("Evidence", tag("blockquote", esc(f.evidence), class_="aidata-quote")), ("Summary", esc(f.summary))]
-    return (tag("h4", esc(f"{KINDS.get(f.kind, f.kind)}: {f.finding_id}"), id=paths.curated_anchor(f.finding_id))
-            + dl(rows))
+    return tag("h4", esc(_curated_label(f)), id=paths.curated_anchor(f.finding_id)) + dl(rows)
+
+
+def _curated_label(f) -> str:
+    return f"{KINDS.get(f.kind, f.kind)}: {f.finding_id}"
+
+
+def _check_title(check: str) -> str:
+    return CHECKS.get(check, (check,))[0]
 
 
 def _computed(links: Links, anchor: str, f) -> str:

@@ -8,9 +8,10 @@ from __future__ import annotations
 import itertools
 import re
 
+from ... import citation
 from .. import paths
 from ..markup import block, code, esc, md_text, missing, table, tag
-from ..records import Links, publisher_name, stated
+from ..records import Links, stated
 from . import Page
 from .charts import figure
 
@@ -100,9 +101,7 @@ def checks(ctx, uri: str) -> str:
 
 def cite(ctx, uri: str) -> str:
     desc = ctx.pkg.desc
-    who = "; ".join(c.get("title", "") for c in desc.raw.get("contributors", []) if c.get("title")) or "The maintainers"
-    year = str(desc.raw.get("created", ""))[:4]
-    text = f"{who} ({year}). {ctx.pkg.title} (version {desc.version}) [Data set]."
+    text = citation.text(desc)
     if ctx.repo_url:
         text += f" {ctx.repo_url}"
     out = ["Cite the package with its version:", block(tag("blockquote", esc(text), class_="aidata-cite"))]
@@ -162,8 +161,7 @@ def _cell(links: Links, recs: list, word: str, region: str) -> str:
         groups.setdefault((r.year, r.value, r.unit, r.comparator), []).append(r)
     items = []
     for same in list(groups.values())[:MAX_PER_CELL]:
-        who = [links.to(paths.source(r.source_id), esc(publisher_name(links.pkg.publishers[r.source_id])),
-                        r.record_id) for r in same[:MAX_PER_CELL]]
+        who = [links.source(r.source_id, r.record_id) for r in same[:MAX_PER_CELL]]
         if len(same) > MAX_PER_CELL:
             who.append(f"{len(same) - MAX_PER_CELL} more")
         items.append(f"<strong>{esc(stated(same[0]))}</strong> {word} {esc(same[0].year)}: {', '.join(who)}")

@@ -5,9 +5,10 @@ the quote and, field by field, the verbatim words that state the field.
 """
 from __future__ import annotations
 
+from schemas.descriptor import YEAR_FIELD
+
 from .. import paths
 from ..markup import block, code, dl, esc, external, md_text, missing, table, tag
-from ..package import YEAR
 from ..records import Links, exact, publisher_name, stated
 from . import Page
 from .findings import ref_list
@@ -108,5 +109,5 @@ def _record(ctx, links: Links, r) -> str:
 
 
 def _field_value(r, field: str):
-    column = "year" if field in YEAR.values() else field
+    column = "year" if field in YEAR_FIELD.values() else field
     return exact(getattr(r, column, None))
