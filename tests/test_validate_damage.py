@@ -15,14 +15,28 @@ from schemas.descriptor import UnusableInput
 from schemas.validate import validate
 
 
+@pytest.fixture(scope="module")
+def damaged_copies(tmp_path_factory, archive):
+    """Each case's damaged copy, damaged and validated once for every test of this module that reads it
+    (none writes to it): case name -> (case, pkg, archive copy, expected problems, report with the archive)."""
+    cache: dict[str, tuple] = {}
+
+    def get(case):
+        if case.name not in cache:
+            base = tmp_path_factory.mktemp(case.name)
+            pkg = copy_package(base / "pkg")
+            arch = base / "archive"
+            shutil.copytree(archive, arch)
+            expected = case.damage(pkg, arch)
+            cache[case.name] = (case, pkg, arch, expected, validate(pkg, arch))
+        return cache[case.name]
+
+    return get
+
+
 @pytest.fixture
-def damaged(tmp_path, archive, request):
-    case = request.param
-    pkg = copy_package(tmp_path / "pkg")
-    arch = tmp_path / "archive"
-    shutil.copytree(archive, arch)
-    expected = case.damage(pkg, arch)
-    return case, pkg, arch, expected
+def damaged(damaged_copies, request):
+    return damaged_copies(request.param)
 
 
 def test_undamaged_package_passes(repo, archive):
@@ -33,8 +47,7 @@ def test_undamaged_package_passes(repo, archive):
 
 @pytest.mark.parametrize("damaged", CASES, ids=[c.name for c in CASES], indirect=True)
 def test_damage_is_reported_where_it_is(damaged):
-    case, pkg, arch, expected = damaged
-    report = validate(pkg, arch)
+    case, _pkg, _arch, expected, report = damaged
     assert not report.valid
     found = {(p.file, p.line, p.field, p.code) for p in report.problems}
     for want in expected:
@@ -48,7 +61,7 @@ def test_damage_is_reported_where_it_is(damaged):
                          indirect=True)
 def test_archive_damage_is_invisible_without_the_archive(damaged):
     """Without an archive the report says quotes were not checked, and these cases pass for that reason."""
-    case, pkg, _arch, expected = damaged
+    case, pkg, _arch, expected, _report = damaged
     report = validate(pkg)
     assert not {(p.file, p.line, p.field, p.code) for p in report.problems} & set(expected)
     assert "NOT checked" in report.to_text()
@@ -85,9 +98,8 @@ def test_parity_with_frictionless(damaged):
     corresponding kind. Frictionless reads cells by position, so once a header is wrong every row of that
     file shifts and its row errors there are echoes of the header; for such a file we must report the
     header itself (line 1)."""
-    case, pkg, arch, _ = damaged
+    case, pkg, _arch, _, ours = damaged
     theirs = _frictionless(pkg)
-    ours = validate(pkg, arch)
     errors = [(None, e) for e in theirs["errors"]] + [(t, e) for t in theirs["tasks"] for e in t["errors"]]
     assert errors or case.name in NOT_FRICTIONLESS, \
         f"{case.name}: frictionless found nothing; list it in NOT_FRICTIONLESS if that is expected"
