@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,6 +29,29 @@ def archive() -> Path:
     if not path.is_dir():
         pytest.fail(f"no archive folder at {path}: run the tests with ARCHIVE=dir (make test does)")
     return path
+
+
+def frictionless(*args, cwd=None) -> subprocess.CompletedProcess:
+    """The official `frictionless` command line, run from the virtualenv."""
+    return subprocess.run([str(VENV_BIN / "frictionless"), *map(str, args)], cwd=cwd, capture_output=True, text=True)
+
+
+def validate_cli(*args, **kw) -> subprocess.CompletedProcess:
+    """`scripts/validate.py` as a user runs it; keyword arguments go to subprocess.run (cwd=...)."""
+    return subprocess.run([sys.executable, str(REPO / "scripts" / "validate.py"), *map(str, args)],
+                          capture_output=True, text=True, **kw)
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under `folder` (hidden ones too) with its checksum."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def rows(name: str, root: Path = REPO) -> list[dict]:
+    """The records of data/<name>.csv under `root`, read with the csv module alone."""
+    with open(root / "data" / f"{name}.csv", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
 
 
 def copy_package(dest: Path) -> Path:

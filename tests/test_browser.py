@@ -6,20 +6,18 @@ of the suite that may skip, and only when no Chromium is installed.
 """
 from __future__ import annotations
 
-import csv
 import functools
 import json
 import http.server
 import shutil
 import threading
-from pathlib import Path
 
 import pytest
 
 from aidata.site import build
+from conftest import REPO, rows
 from schemas.numbers import human
 
-REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--no-first-run", "--disable-sync"]
@@ -29,8 +27,7 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium installed 
 
 
 def row(name: str, key: str, value: str) -> dict:
-    with open(REPO / "data" / f"{name}.csv", encoding="utf-8", newline="") as fh:
-        return next(r for r in csv.DictReader(fh) if r[key] == value)
+    return next(r for r in rows(name) if r[key] == value)
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -112,8 +109,7 @@ def test_a_source_page_shows_the_article_and_the_words_behind_each_field(browser
     assert record.is_visible()
     assert rec["quote"] in " ".join(record.locator("blockquote").inner_text().split())
     fields = record.locator("table tbody tr").all_inner_texts()
-    with open(REPO / "data" / "provenance.csv", encoding="utf-8", newline="") as fh:
-        value = next(p for p in csv.DictReader(fh) if p["record_id"] == rec["record_id"] and p["field"] == "value")
+    value = next(p for p in rows("provenance") if p["record_id"] == rec["record_id"] and p["field"] == "value")
     assert ["value", rec["value"], value["evidence"], value["method"]] in [f.split("\t")[:4] for f in fields]
     assert src["sha256"] in page.locator("article").inner_text()
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 from conftest import table
+from damage import SZ_SHARE
 
 from schemas import consistency
 from schemas.validate import validate
-
-SZ_SHARE = "shenzhen-ai_industry_share_of_province-2023-scmp"
 
 
 def findings(pkg, check, **match):

@@ -5,21 +5,14 @@ through the validator, so that a bug in the validator cannot vouch for the data.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import re
-import subprocess
 
 import pytest
-from conftest import VENV_BIN
+from conftest import frictionless, rows
 
 from schemas.numbers import read as read_numbers
-
-
-def rows(repo, name):
-    with open(repo / "data" / f"{name}.csv", encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 def fold(text: str) -> str:
@@ -27,50 +20,49 @@ def fold(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def texts(repo, archive):
-    return {s["source_id"]: fold((archive / s["archive_file"]).read_text(encoding="utf-8")) for s in rows(repo, "sources")}
+def texts(archive):
+    return {s["source_id"]: fold((archive / s["archive_file"]).read_text(encoding="utf-8")) for s in rows("sources")}
 
 
 def test_official_frictionless_cli_passes(repo):
-    out = subprocess.run([str(VENV_BIN / "frictionless"), "validate", "--json", str(repo / "datapackage.json")],
-                         capture_output=True, text=True)
+    out = frictionless("validate", "--json", repo / "datapackage.json")
     report = json.loads(out.stdout)
     assert out.returncode == 0 and report["valid"], out.stdout[-2000:]
     assert {t["name"] for t in report["tasks"]} == {"sources", "regions", "indicator_definitions", "indicators",
                                                     "targets", "provenance", "findings"}
 
 
-def test_archive_checksums_match_sources(repo, archive):
-    for s in rows(repo, "sources"):
+def test_archive_checksums_match_sources(archive):
+    for s in rows("sources"):
         assert hashlib.sha256((archive / s["archive_file"]).read_bytes()).hexdigest() == s["sha256"], s["source_id"]
 
 
-def test_headlines_are_exact(repo, texts):
-    for s in rows(repo, "sources"):
+def test_headlines_are_exact(texts):
+    for s in rows("sources"):
         assert fold(s["title"]) in texts[s["source_id"]], s["source_id"]
 
 
-def test_every_quote_and_evidence_is_verbatim(repo, texts):
+def test_every_quote_and_evidence_is_verbatim(texts):
     spans = [(r["source_id"], r["quote"], f"{name}:{r['record_id']}") for name in ("indicators", "targets")
-             for r in rows(repo, name)]
-    spans += [(r["source_id"], r["evidence"], f"provenance:{r['record_id']}:{r['field']}") for r in rows(repo, "provenance")]
-    spans += [(r["source_id"], r["evidence"], f"findings:{r['finding_id']}") for r in rows(repo, "findings")]
+             for r in rows(name)]
+    spans += [(r["source_id"], r["evidence"], f"provenance:{r['record_id']}:{r['field']}") for r in rows("provenance")]
+    spans += [(r["source_id"], r["evidence"], f"findings:{r['finding_id']}") for r in rows("findings")]
     missing = [where for sid, span, where in spans if fold(span) not in texts[sid]]
     assert not missing
 
 
-def test_every_quote_states_its_value_with_the_scale_word(repo):
+def test_every_quote_states_its_value_with_the_scale_word():
     for name in ("indicators", "targets"):
-        for r in rows(repo, name):
+        for r in rows(name):
             if r["value"]:
                 stated = {float(n.value) for n in read_numbers(r["quote"])}
                 assert float(r["value"]) in stated, (r["record_id"], r["value"], r["quote"])
 
 
-def test_every_record_field_has_provenance(repo):
-    traced = {(r["resource"], r["record_id"], r["field"]): r for r in rows(repo, "provenance")}
+def test_every_record_field_has_provenance():
+    traced = {(r["resource"], r["record_id"], r["field"]): r for r in rows("provenance")}
     for name, year in (("indicators", "period"), ("targets", "target_year")):
-        for r in rows(repo, name):
+        for r in rows(name):
             fields = ["region_id", "indicator", year] + [f for f in ("value", "unit", "comparator", "announced") if r.get(f)]
             for field in fields:
                 p = traced.get((name, r["record_id"], field))
@@ -96,10 +88,10 @@ NOT_FIGURES = {
 }
 
 
-def test_no_number_left_behind(repo, texts):
+def test_no_number_left_behind(texts):
     """Every number in every article lies inside some evidence span of that article, or is listed above."""
     spans: dict[str, set[str]] = {}
-    for r in rows(repo, "provenance"):
+    for r in rows("provenance"):
         spans.setdefault(r["source_id"], set()).add(fold(r["evidence"]))
     left = set()
     for sid, text in texts.items():
@@ -111,17 +103,17 @@ def test_no_number_left_behind(repo, texts):
                                      f"listed but now covered: {sorted(set(NOT_FIGURES) - left)}"
 
 
-def test_both_rows_kept_when_articles_repeat_a_figure(repo):
+def test_both_rows_kept_when_articles_repeat_a_figure():
     """The 300 billion yuan target for 2025 is stated by three articles: three rows, one per source."""
-    same = [r for r in rows(repo, "targets") if r["region_id"] == "guangdong" and r["indicator"] == "ai_industry_value"
+    same = [r for r in rows("targets") if r["region_id"] == "guangdong" and r["indicator"] == "ai_industry_value"
             and r["target_year"] == "2025"]
     assert sorted(r["source_id"] for r in same) == ["ceoinsights", "multiplatform", "scmp"]
     assert {r["value"] for r in same} == {"300000000000"}
 
 
-def test_currency_equivalents_are_rows_linked_to_their_yuan_row(repo):
+def test_currency_equivalents_are_rows_linked_to_their_yuan_row():
     for name in ("indicators", "targets"):
-        table = {r["record_id"]: r for r in rows(repo, name)}
+        table = {r["record_id"]: r for r in rows(name)}
         usd = [r for r in table.values() if r["unit"] == "USD"]
         assert usd
         for r in usd:
@@ -129,9 +121,9 @@ def test_currency_equivalents_are_rows_linked_to_their_yuan_row(repo):
             assert base["unit"] == "CNY" and base["source_id"] == r["source_id"] and base["quote"] == r["quote"]
 
 
-def test_values_are_plain_numbers_in_base_units(repo):
+def test_values_are_plain_numbers_in_base_units():
     for name in ("indicators", "targets"):
-        for r in rows(repo, name):
+        for r in rows(name):
             assert re.fullmatch(r"|-?[0-9]+(\.[0-9]+)?", r["value"]), r["record_id"]
 
 
@@ -152,10 +144,10 @@ def test_readme_lists_every_resource_as_the_descriptor_does(repo):
 
 def test_readme_counts_match_the_data(repo):
     readme = (repo / "README.md").read_text(encoding="utf-8")
-    targets = rows(repo, "targets")
-    counts = {"observed figures": len(rows(repo, "indicators")), "targets and projections": len(targets),
-              "field-level provenance rows": len(rows(repo, "provenance")),
-              "recorded problems": len(rows(repo, "findings"))}
+    targets = rows("targets")
+    counts = {"observed figures": len(rows("indicators")), "targets and projections": len(targets),
+              "field-level provenance rows": len(rows("provenance")),
+              "recorded problems": len(rows("findings"))}
     for words, n in counts.items():
         assert re.search(rf"\b{n} {words}", readme.replace("\n", " ")), (words, n)
     assert f"({sum(1 for t in targets if not t['value'])} of them\nqualitative)" in readme

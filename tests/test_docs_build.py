@@ -18,11 +18,10 @@ import pytest
 from mkdocs.exceptions import MkDocsException
 
 from aidata.site import audit, build, package, repository
-from conftest import table
+from conftest import REPO, copy_package, table
+from damage import GD
 
-REPO = Path(__file__).resolve().parent.parent
 DOCS = [sys.executable, str(REPO / "scripts" / "docs.py"), "build"]
-GD = "guangdong-ai_industry_value-2023-scmp"
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -135,8 +134,6 @@ HOSTILE = '<script>alert("{}")</script>'
 def hostile(tmp_path_factory) -> Path:
     """A copy whose free-text cells hold markup, Markdown and a URL that tries to leave its attribute
     (built without the archive, since the edited cells are not the articles' words)."""
-    from conftest import copy_package
-
     pkg = copy_package(tmp_path_factory.mktemp("hostile") / "pkg")
     edits = [("indicators", "record_id", GD, "notes",
               HOSTILE.format("notes") + " **bold** [a](http://x.test)\n\n<b>after a blank line</b>"),

@@ -6,7 +6,6 @@ the data rather than against itself.
 """
 from __future__ import annotations
 
-import csv
 import html
 import json
 import os
@@ -20,17 +19,10 @@ import pandas as pd
 import pytest
 
 from aidata.site import build, snippets
+from conftest import REPO, rows
 from schemas import descriptor, numbers
 from schemas.numbers import human
 from schemas.validate import validate
-
-REPO = Path(__file__).resolve().parent.parent
-
-
-def rows(name: str) -> list[dict]:
-    with open(REPO / "data" / f"{name}.csv", encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
 
 RECORDS = [dict(r, resource="indicators") for r in rows("indicators")] + \
           [dict(r, resource="targets") for r in rows("targets")]

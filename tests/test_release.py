@@ -13,29 +13,15 @@ from pathlib import Path
 import pytest
 
 from aidata import exports, release
-from conftest import VENV_BIN, copy_package, table
+from conftest import REPO, copy_package, frictionless, snapshot, table
 from schemas import descriptor
 from schemas.validate import validate
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "release.py"
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    """Every file under `folder` (hidden ones too) with its checksum."""
-    return {p.relative_to(folder).as_posix(): sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+SCRIPT = REPO / "scripts" / "release.py"
 
 
 def run(*args, cwd=None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(SCRIPT), *map(str, args)], capture_output=True, text=True, cwd=cwd)
-
-
-def frictionless_cli(folder: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(VENV_BIN / "frictionless"), "validate", "datapackage.json"], cwd=folder,
-                          capture_output=True, text=True)
 
 
 @pytest.fixture(scope="module")
@@ -92,15 +78,14 @@ def test_shipped_descriptor_declares_computed_bytes_and_hashes(unpacked, repo):
 
 
 def test_unpacked_zip_passes_frictionless_cli_and_our_validator(unpacked, archive):
-    result = frictionless_cli(unpacked)
+    result = frictionless("validate", "datapackage.json", cwd=unpacked)
     assert result.returncode == 0, result.stdout[-3000:]
     report = validate(unpacked, archive)
     assert report.valid, report.to_text()
 
 
 def test_frictionless_cli_reads_the_zip_itself(zip_path, tmp_path):
-    result = subprocess.run([str(VENV_BIN / "frictionless"), "validate", str(zip_path)], cwd=tmp_path,
-                            capture_output=True, text=True)
+    result = frictionless("validate", zip_path, cwd=tmp_path)
     assert result.returncode == 0, result.stdout[-3000:]
 
 
@@ -108,7 +93,7 @@ def test_a_changed_byte_in_the_unpacked_zip_fails_both_validators(unpacked):
     path = unpacked / "data" / "regions.csv"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("广东省", "广西省", 1), encoding="utf-8")  # same size: only the hash can tell
-    result = frictionless_cli(unpacked)
+    result = frictionless("validate", "datapackage.json", cwd=unpacked)
     assert result.returncode == 1 and "hash-count" in result.stdout
     problems = validate(unpacked).problems
     assert [(p.file, p.code) for p in problems] == [("data/regions.csv", "hash-count")]

@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
 
 import pyarrow.compute as pc
 import pytest
 
 from aidata import synthetic
-from conftest import REPO, VENV_BIN
+from conftest import REPO, frictionless, validate_cli
 
 N = 1_000
 
@@ -33,8 +31,7 @@ def column(pkg, table, name) -> set:
 
 def test_valid_under_our_validator(written):
     root, archive = written
-    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "validate.py"), str(root), "--archive",
-                           str(archive), "--format", "json"], capture_output=True, text=True)
+    proc = validate_cli(root, "--archive", archive, "--format", "json")
     report = json.loads(proc.stdout)
     assert report["errors"] == [] and proc.returncode == 0, report["errors"][:5]
     assert report["summary"]["rows"]["provenance"] > 5 * N
@@ -42,8 +39,7 @@ def test_valid_under_our_validator(written):
 
 def test_valid_under_frictionless(written):
     root, _ = written
-    proc = subprocess.run([str(VENV_BIN / "frictionless"), "validate", str(root / "datapackage.json"), "--json"],
-                          capture_output=True, text=True)
+    proc = frictionless("validate", root / "datapackage.json", "--json")
     report = json.loads(proc.stdout)
     assert report["valid"] and proc.returncode == 0, [t["errors"][:3] for t in report["tasks"]]
 

@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
 from aidata import detection, seeded, synthetic
-from conftest import REPO, VENV_BIN
+from conftest import frictionless, validate_cli
 
 N = 1_000
 
@@ -19,10 +17,8 @@ def damaged(tmp_path_factory):
     errors = seeded.seed(pkg, seed=5)
     base = tmp_path_factory.mktemp("seeded")
     synthetic.write(pkg, base / "pkg", base / "archive")
-    ours = subprocess.run([sys.executable, str(REPO / "scripts" / "validate.py"), str(base / "pkg"), "--archive",
-                           str(base / "archive"), "--format", "json"], capture_output=True, text=True)
-    fl = subprocess.run([str(VENV_BIN / "frictionless"), "validate", str(base / "pkg" / "datapackage.json"),
-                         "--json"], capture_output=True, text=True)
+    ours = validate_cli(base / "pkg", "--archive", base / "archive", "--format", "json")
+    fl = frictionless("validate", base / "pkg" / "datapackage.json", "--json")
     assert ours.returncode == 1 and fl.returncode == 1
     return errors, json.loads(ours.stdout), json.loads(fl.stdout), pkg.descriptor
 

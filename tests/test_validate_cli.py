@@ -2,37 +2,25 @@
 no traceback on any input, and no file written or changed."""
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import subprocess
-import sys
 
 import pytest
-from conftest import REPO, copy_package, table
+from conftest import REPO, copy_package, snapshot, table, validate_cli
 
 LOCATION = re.compile(r"^(datapackage\.json|data/[a-z_]+\.csv)(:\d*)?(:[^:]*)?: .+; expected .+$")
 
 
-def run(*args, cwd=None):
-    return subprocess.run([sys.executable, str(REPO / "scripts" / "validate.py"), *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd)
-
-
-def snapshot(folder):
-    return {p.relative_to(folder): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def test_valid_package_exits_0(repo, archive):
-    out = run(repo, "--archive", archive)
+    out = validate_cli(repo, "--archive", archive)
     assert out.returncode == 0, out.stdout
     assert out.stdout.splitlines()[-1].startswith("VALID: 0 error(s)")
     assert "Findings (published, not failures)" in out.stdout
 
 
 def test_without_archive_it_says_quotes_were_not_checked(repo):
-    out = run(repo)
+    out = validate_cli(repo)
     assert out.returncode == 0
     assert "quotes and evidence were NOT checked" in out.stdout
 
@@ -72,7 +60,7 @@ def test_broken_input_gets_a_clear_report_and_no_traceback(tmp_path, archive, na
     pkg = copy_package(tmp_path / "pkg")
     damage(pkg)
     before = snapshot(pkg)
-    out = run(pkg, "--archive", archive)
+    out = validate_cli(pkg, "--archive", archive)
     assert out.returncode == status, out.stdout + out.stderr
     assert "Traceback" not in out.stdout + out.stderr
     assert snapshot(pkg) == before  # nothing written, nothing changed
@@ -93,7 +81,7 @@ def test_all_problems_at_once(package, archive):
     t.set(3, "level", "galaxy").save()
     t = table(package, "sources")
     t.set(2, "sha256", "f" * 64).save()
-    out = run(package, "--archive", archive)
+    out = validate_cli(package, "--archive", archive)
     assert out.returncode == 1
     for expected in ("data/indicators.csv:2:value: 'lots' is not a number",
                      "data/regions.csv:3:level: 'galaxy' is not an allowed value",
@@ -104,7 +92,7 @@ def test_all_problems_at_once(package, archive):
 
 def test_json_report(package, archive):
     table(package, "indicators").set(3, "unit", "EUR").save()
-    out = run(package, "--archive", archive, "--format", "json")
+    out = validate_cli(package, "--archive", archive, "--format", "json")
     doc = json.loads(out.stdout)
     assert out.returncode == 1 and doc["valid"] is False and doc["archive_checked"] is True
     (err,) = [e for e in doc["errors"] if e["field"] == "unit" and e["layer"] == "schema"]

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 
 import pytest
-from conftest import VENV_BIN, copy_package
+from conftest import copy_package, frictionless
 from damage import CASES, broken_descriptor
 
 from schemas.descriptor import UnusableInput
@@ -68,9 +67,7 @@ def test_archive_damage_is_invisible_without_the_archive(damaged):
 
 
 def _frictionless(pkg) -> dict:
-    out = subprocess.run([str(VENV_BIN / "frictionless"), "validate", "--json", "--limit-errors", "0",
-                          str(pkg / "datapackage.json")], capture_output=True, text=True)
-    return json.loads(out.stdout)
+    return json.loads(frictionless("validate", "--json", "--limit-errors", "0", pkg / "datapackage.json").stdout)
 
 
 # Which of our problem codes answer each kind of error frictionless reports.
