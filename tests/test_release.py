@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from aidata import exports, release
-from conftest import REPO, copy_package, frictionless, snapshot, table
+from conftest import REPO, frictionless, snapshot, table
 from schemas import descriptor
 from schemas.validate import validate
 
@@ -43,12 +43,11 @@ def unpacked(zip_path, tmp_path) -> Path:
 
 
 @pytest.fixture
-def pkg(repo, tmp_path) -> Path:
+def pkg(package) -> Path:
     """A copy of everything the release reads, to damage."""
-    dest = copy_package(tmp_path / "pkg")
     for name in release.SHIPPED:
-        shutil.copy(repo / name, dest / name)
-    return dest
+        shutil.copy(REPO / name, package / name)
+    return package
 
 
 # --- what the zip holds -------------------------------------------------------------------------------

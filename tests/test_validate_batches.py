@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from conftest import REPO, copy_package, table
+from conftest import REPO, table
 from damage import SH_COMPANIES
 
 from schemas import csvfile, pandera_schemas
@@ -29,14 +29,13 @@ def _damage_provenance(pkg):
     t.save()
 
 
-def test_batches_of_any_size_report_the_same(tmp_path, archive, monkeypatch):
-    pkg = copy_package(tmp_path / "pkg")
-    _damage_provenance(pkg)
-    whole = _problems(validate(pkg, archive))
+def test_batches_of_any_size_report_the_same(package, archive, monkeypatch):
+    _damage_provenance(package)
+    whole = _problems(validate(package, archive))
     assert any(code == "primary-key" for *_, code in whole) and any(code == "blank-row" for *_, code in whole)
     monkeypatch.setattr(csvfile, "PARSE_BLOCK", 700)  # a few rows a block: the reader parses one ahead
     monkeypatch.setattr(csvfile, "BATCH_ROWS", 25)
-    assert _problems(validate(pkg, archive)) == whole
+    assert _problems(validate(package, archive)) == whole
 
 
 def test_kept_tables_are_whole_after_batches(repo, monkeypatch):

@@ -56,14 +56,13 @@ BROKEN = [
 
 
 @pytest.mark.parametrize("name,damage,status", BROKEN, ids=[b[0] for b in BROKEN])
-def test_broken_input_gets_a_clear_report_and_no_traceback(tmp_path, archive, name, damage, status):
-    pkg = copy_package(tmp_path / "pkg")
-    damage(pkg)
-    before = snapshot(pkg)
-    out = validate_cli(pkg, "--archive", archive)
+def test_broken_input_gets_a_clear_report_and_no_traceback(package, archive, name, damage, status):
+    damage(package)
+    before = snapshot(package)
+    out = validate_cli(package, "--archive", archive)
     assert out.returncode == status, out.stdout + out.stderr
     assert "Traceback" not in out.stdout + out.stderr
-    assert snapshot(pkg) == before  # nothing written, nothing changed
+    assert snapshot(package) == before  # nothing written, nothing changed
     if status == 0:
         assert "VALID: 0 error(s)" in out.stdout
     elif status == 1:

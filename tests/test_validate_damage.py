@@ -129,11 +129,10 @@ def _file_of(task, pkg) -> str:
     return str(place).replace(str(pkg) + "/", "") if place else f"data/{task['name']}.csv"
 
 
-def test_broken_descriptor_is_unusable(tmp_path):
-    pkg = copy_package(tmp_path / "pkg")
-    broken_descriptor(pkg, None)
+def test_broken_descriptor_is_unusable(package):
+    broken_descriptor(package, None)
     with pytest.raises(UnusableInput, match=r"datapackage.json:1: broken JSON"):
-        validate(pkg)
+        validate(package)
 
 
 def test_missing_archive_folder_is_unusable(repo, tmp_path):
