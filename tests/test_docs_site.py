@@ -138,11 +138,11 @@ def test_home_shows_headline_figures_computed_from_the_data(site):
     assert f"(version {desc['version']}) [Data set]" in seen
     assert desc["licenses"][0]["title"] in seen and "publishers' copyright" in seen
     assert "quote and evidence span was found verbatim in the archived article texts" in seen
-    changelog = (REPO / "CHANGELOG.md")
-    if changelog.is_file():
-        versions = re.findall(r"(?m)^## (\[\d[^\]]*\][^\n]*)", changelog.read_text("utf-8"))
-        assert versions and versions[0] in seen
-        assert versions[-1] in text(page(site, "changelog.html"))
+    changelog = REPO / "CHANGELOG.md"
+    assert changelog.is_file()
+    versions = re.findall(r"(?m)^## (\[\d[^\]]*\][^\n]*)", changelog.read_text("utf-8"))
+    assert versions and versions[0] in seen
+    assert versions[-1] in text(page(site, "changelog.html"))
 
 
 def test_hand_written_pages_type_no_figure_of_the_data():

@@ -82,10 +82,10 @@ def test_docs_builds_the_site_and_deploys_it_to_pages(repo):
     [make] = [s["run"].split() for s in build["steps"] if s.get("run", "").startswith("make ")]
     assert make[-1] == "docs" and make.index("release") < make.index("docs")  # the site links the release
     [upload] = [s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact@")]
-    site_dir = "site"
     mkdocs = repo / "mkdocs.yml"
-    if mkdocs.is_file():  # where mkdocs writes the site, if its config says
-        site_dir = yaml.load(mkdocs.read_text(encoding="utf-8"), Loader=yaml.BaseLoader).get("site_dir", site_dir)
+    assert mkdocs.is_file()
+    # where mkdocs writes the site: its config may say, else "site"
+    site_dir = yaml.load(mkdocs.read_text(encoding="utf-8"), Loader=yaml.BaseLoader).get("site_dir", "site")
     assert upload["with"]["path"] == f"main/{site_dir}"
     assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
