@@ -75,13 +75,19 @@ class Csv:
         self.rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
         self.header = self.rows[0]
 
-    def line_of(self, key_field: str, key: str) -> int:
-        """CSV line (header = 1) of the row whose key_field is key."""
-        col = self.header.index(key_field)
-        for i, row in enumerate(self.rows[1:], start=2):
-            if row[col] == key:
-                return i
-        raise KeyError(key)
+    def lines_of(self, key_field: str | tuple[str, ...], key: str | tuple[str, ...]) -> list[int]:
+        """CSV lines (header = 1) of the rows whose key_field is key; for a composite key both are tuples,
+        as in lines_of(("record_id", "field"), (record, "value"))."""
+        fields, keys = (key_field, key) if isinstance(key_field, tuple) else ((key_field,), (key,))
+        cols = [self.header.index(f) for f in fields]
+        return [i for i, row in enumerate(self.rows[1:], start=2) if all(row[c] == k for c, k in zip(cols, keys))]
+
+    def line_of(self, key_field: str | tuple[str, ...], key: str | tuple[str, ...]) -> int:
+        """CSV line (header = 1) of the first row whose key_field is key (a tuple of fields for a composite key)."""
+        lines = self.lines_of(key_field, key)
+        if not lines:
+            raise KeyError(key)
+        return lines[0]
 
     def get(self, line: int, field: str) -> str:
         return self.rows[line - 1][self.header.index(field)]

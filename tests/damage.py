@@ -50,10 +50,7 @@ def edit(name, record, field, value, expect_field=None, code=None, key="record_i
 
 def _prov_line(pkg, record, field):
     t = table(pkg, "provenance")
-    for i, row in enumerate(t.rows[1:], start=2):
-        if row[1] == record and row[2] == field:
-            return t, i
-    raise KeyError((record, field))
+    return t, t.line_of(("record_id", "field"), (record, field))
 
 
 def lost_provenance(pkg, _):
@@ -76,18 +73,18 @@ def value_evidence_altered(pkg, _):
 
 
 def stated_year_wrong(pkg, _):
-    line = table(pkg, "indicators").line_of("record_id", GD)
-    table(pkg, "indicators").set(line, "period", "2022").save()
-    t, pline = _prov_line(pkg, GD, "period")
-    return [(PROV, pline, "evidence", "evidence-period")]
+    t = table(pkg, "indicators")
+    t.set(t.line_of("record_id", GD), "period", "2022").save()
+    _, line = _prov_line(pkg, GD, "period")
+    return [(PROV, line, "evidence", "evidence-period")]
 
 
 def hedge_swapped(pkg, _):
     record = "beijing-ai_industry_value-2023-scmp"  # "surpassed 250 billion yuan": '>'
-    line = table(pkg, "indicators").line_of("record_id", record)
-    table(pkg, "indicators").set(line, "comparator", "<").save()
-    t, pline = _prov_line(pkg, record, "comparator")
-    return [(PROV, pline, "evidence", "evidence-comparator")]
+    t = table(pkg, "indicators")
+    t.set(t.line_of("record_id", record), "comparator", "<").save()
+    _, line = _prov_line(pkg, record, "comparator")
+    return [(PROV, line, "evidence", "evidence-comparator")]
 
 
 def duplicate_record(pkg, _):

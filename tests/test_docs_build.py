@@ -112,9 +112,10 @@ def test_a_record_id_in_both_record_tables_is_refused(package, tmp_path):
     t = table(package, "targets")
     t.set(t.line_of("record_id", renamed), "record_id", taken).save()
     p = table(package, "provenance")
-    for i, r in enumerate(p.rows[1:], start=2):
-        if r[1] == renamed:
-            p.set(i, "record_id", taken)
+    lines = p.lines_of("record_id", renamed)
+    assert lines
+    for line in lines:
+        p.set(line, "record_id", taken)
     p.save()
     out = run("--root", str(package), "--site-dir", str(tmp_path / "site"))
     assert out.returncode == 1 and not (tmp_path / "site").exists()
