@@ -104,3 +104,21 @@ class Csv:
 
 def table(pkg: Path, name: str) -> Csv:
     return Csv(pkg / "data" / f"{name}.csv")
+
+
+@pytest.fixture(scope="session")
+def built_release(archive, tmp_path_factory):
+    """The release of the repository's package with the archive, built once: tests read it, never change it."""
+    from aidata import release
+
+    return release.build(REPO, tmp_path_factory.mktemp("release") / "dist", archive)
+
+
+@pytest.fixture(scope="session")
+def built_site(archive, tmp_path_factory):
+    """The docs site of the repository's package with the archive, built once, as (folder, what the build
+    returned): tests read it, and a test that changes a page works on its own copy."""
+    from aidata.site import build
+
+    out = tmp_path_factory.mktemp("site") / "site"
+    return out, build.build(REPO, out, archive)

@@ -14,7 +14,6 @@ import threading
 
 import pytest
 
-from aidata.site import build
 from conftest import REPO, rows
 from schemas.numbers import human
 
@@ -36,9 +35,9 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory, archive):
+def served(tmp_path_factory, built_site):
     site = tmp_path_factory.mktemp("browser") / "site"
-    build.build(REPO, site, archive)
+    shutil.copytree(built_site[0], site)  # the page added here must not reach the shared site
     (site / "broken-image.html").write_text('<img src="charts/no-such-chart.svg" alt="missing">', "utf-8")
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -230,9 +230,8 @@ def test_a_release_file_changed_since_the_release_is_not_offered(package, tmp_pa
 
 # ------------------------------------------------------------------ the audit and the repository link
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, archive):
-    site = tmp_path_factory.mktemp("audited") / "site"
-    build.build(REPO, site, archive)
+def built(built_site, archive):
+    site, _ = built_site
     return site, package.load(REPO, archive)
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from aidata.site import build, snippets
+from aidata.site import snippets
 from conftest import REPO, rows
 from schemas import descriptor, numbers
 from schemas.numbers import human
@@ -30,9 +30,8 @@ PROVENANCE = rows("provenance")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, archive) -> Path:
-    out = tmp_path_factory.mktemp("docs") / "site"
-    built = build.build(REPO, out, archive)
+def site(built_site) -> Path:
+    out, built = built_site
     assert built.site_dir == out and built.records == len(RECORDS)
     return out
 

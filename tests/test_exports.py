@@ -77,10 +77,8 @@ def reference(repo, desc) -> dict[str, list[tuple]]:
 
 
 @pytest.fixture(scope="module")
-def dist(repo, archive, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("exports") / "dist"
-    release.build(repo, out, archive)
-    return out
+def dist(built_release) -> Path:
+    return built_release.dist
 
 
 @pytest.fixture(scope="module")

@@ -25,13 +25,8 @@ def run(*args, cwd=None) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def built(repo, archive, tmp_path_factory) -> release.Release:
-    return release.build(repo, tmp_path_factory.mktemp("release") / "dist", archive)
-
-
-@pytest.fixture(scope="module")
-def zip_path(built) -> Path:
-    return built.dist / f"{built.name}-{built.version}.zip"
+def zip_path(built_release) -> Path:
+    return built_release.dist / f"{built_release.name}-{built_release.version}.zip"
 
 
 @pytest.fixture
@@ -98,24 +93,24 @@ def test_a_changed_byte_in_the_unpacked_zip_fails_both_validators(unpacked):
     assert [(p.file, p.code) for p in problems] == [("data/regions.csv", "hash-count")]
 
 
-def test_checksum_list_covers_every_file_of_the_release(built):
-    sums = built.dist / f"{built.name}-{built.version}.sha256"
+def test_checksum_list_covers_every_file_of_the_release(built_release):
+    sums = built_release.dist / f"{built_release.name}-{built_release.version}.sha256"
     listed = dict(reversed(line.split("  ", 1)) for line in sums.read_text().splitlines())
-    files = snapshot(built.dist)
+    files = snapshot(built_release.dist)
     assert set(files) - set(listed) == {sums.name}
     assert {name: files[name] for name in listed} == listed
-    assert [a.path for a in built.artifacts] == [built.dist / n for n in (*listed, sums.name)]
+    assert [a.path for a in built_release.artifacts] == [built_release.dist / n for n in (*listed, sums.name)]
 
 
-def test_release_files_are_named_by_version(built):
-    stem = f"{built.name}-{built.version}"
-    names = {p.name for p in built.dist.iterdir()}
+def test_release_files_are_named_by_version(built_release):
+    stem = f"{built_release.name}-{built_release.version}"
+    names = {p.name for p in built_release.dist.iterdir()}
     assert names == {f"{stem}.zip", f"{stem}.sha256", *exports.names(stem).values()}
 
 
-def test_a_rebuild_is_byte_identical(built, repo, archive, tmp_path):
+def test_a_rebuild_is_byte_identical(built_release, repo, archive, tmp_path):
     again = release.build(repo, tmp_path / "dist", archive)
-    assert snapshot(again.dist) == snapshot(built.dist)
+    assert snapshot(again.dist) == snapshot(built_release.dist)
 
 
 # --- refusals leave dist/ as it was ------------------------------------------------------------------
