@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Callable
 
 from . import consistency, csvfile, descriptor, pandera_schemas, provenance, structure
 from .frames import concat
@@ -17,11 +18,13 @@ from .report import Problem, Report
 STREAMED = "provenance"
 
 
-def validate(root: Path | str, archive: Path | str | None = None, keep_tables: bool = True) -> Report:
+def validate(root: Path | str, archive: Path | str | None = None, keep_tables: bool = True,
+             standard: Callable[[], list[Problem]] | None = None) -> Report:
     """Validate the package at `root`; raise descriptor.UnusableInput when it cannot be read at all.
 
     With keep_tables, `report.tables` holds every typed table (the docs and the release read them);
-    without, provenance is not kept once checked."""
+    without, provenance is not kept once checked. `standard` is the check against the Data Package
+    standard when the caller has started it already (descriptor.start_standard_check)."""
     root = Path(root)
     if archive is not None:
         archive = Path(archive)
@@ -29,7 +32,7 @@ def validate(root: Path | str, archive: Path | str | None = None, keep_tables: b
             raise descriptor.UnusableInput(f"{archive}: archive folder not found; expected the folder of archived "
                                            "article texts (e.g. ../shared/sources)")
     desc = descriptor.load(root)
-    standard = descriptor.start_standard_check(desc)
+    standard = standard or descriptor.start_standard_check(desc)
     report = Report(archive=str(archive) if archive is not None else None)
     report.add(descriptor.check(desc))
     typed = {}
