@@ -162,7 +162,8 @@ def start_standard_check(desc: Descriptor) -> Callable[[], list[Problem]]:
         pass
 
     def result() -> list[Problem]:
-        out, err = proc.stdout.read(), proc.stderr.read()
+        with proc.stdout, proc.stderr:
+            out, err = proc.stdout.read(), proc.stderr.read()
         proc.wait()
         try:
             errors = json.loads(out)

@@ -36,11 +36,11 @@ def main(argv: list[str] | None = None) -> int:
         from schemas.validate import validate
         report = validate(args.root, args.archive or None, keep_tables=False, standard=standard)
     except descriptor.UnusableInput as exc:
-        if standard is not None:
-            standard()  # reap the second process; its verdict no longer matters
+        _reap(standard)
         print(f"unusable input: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # a bug, not the data: say so apart from 'invalid' (1), and where it arose
+        _reap(standard)
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         print(f"internal error: the validator failed ({type(exc).__name__}: {exc}) at {Path(frame.filename).name}:"
               f"{frame.lineno}; this is a bug in the validator, not a verdict on the data", file=sys.stderr)
@@ -50,6 +50,12 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         pass  # the reader stopped early (`| head`): the verdict still stands in the exit status
     return 0 if report.valid else 1
+
+
+def _reap(standard) -> None:
+    """Wait for the second process when the run stops early: its verdict no longer matters."""
+    if standard is not None:
+        standard()
 
 
 if __name__ == "__main__":

@@ -44,7 +44,9 @@ def test_kept_tables_are_whole_after_batches(repo, monkeypatch):
     monkeypatch.setattr(csvfile, "BATCH_ROWS", 25)
     report = validate(repo, keep_tables=True)
     provenance = report.tables["provenance"]
-    assert len(provenance) == report.rows["provenance"] == sum(1 for _ in open(REPO / "data/provenance.csv")) - 1
+    with open(REPO / "data/provenance.csv", encoding="utf-8") as fh:
+        lines = sum(1 for _ in fh)
+    assert len(provenance) == report.rows["provenance"] == lines - 1
     assert provenance["evidence"].iloc[3] == "180 billion yuan"
 
 

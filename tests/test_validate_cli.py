@@ -9,6 +9,7 @@ import sys
 
 import pytest
 from conftest import REPO, copy_package, snapshot, table, validate_cli
+from damage import descriptor_bad_type
 
 LOCATION = re.compile(r"^(datapackage\.json|data/[a-z_]+\.csv)(:\d*)?(:[^:]*)?: .+; expected .+$")
 
@@ -103,9 +104,7 @@ def test_json_report(package, archive):
 def test_the_official_descriptor_check_reaches_the_report(package, archive):
     """The command line starts frictionless's check of the descriptor itself, before the heavy imports:
     its verdict must still be in the report."""
-    desc = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
-    desc["resources"][1]["schema"]["fields"][0]["type"] = "strng"
-    (package / "datapackage.json").write_text(json.dumps(desc), encoding="utf-8")
+    descriptor_bad_type(package, None)
     out = validate_cli(package, "--archive", archive)
     assert out.returncode == 1, out.stdout + out.stderr
     assert re.search(r"^datapackage\.json: .*strng.*; expected a descriptor valid by the Data Package v2 profile$",
@@ -115,11 +114,11 @@ def test_the_official_descriptor_check_reaches_the_report(package, archive):
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_a_reader_that_stops_early_gets_no_traceback(repo, archive, fmt):
     """`... | head`: the pipe closes before the report is written; the exit status is still the verdict."""
-    proc = subprocess.Popen([sys.executable, str(REPO / "scripts" / "validate.py"), "--archive", str(archive),
-                             "--format", fmt], cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    proc.stdout.close()  # closed long before the validator, a second away, writes
-    err = proc.stderr.read().decode()
-    assert proc.wait() == 0 and err == ""
+    with subprocess.Popen([sys.executable, str(REPO / "scripts" / "validate.py"), "--archive", str(archive),
+                           "--format", fmt], cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        proc.stdout.close()  # closed long before the validator, a second away, writes
+        err = proc.stderr.read().decode()
+    assert proc.returncode == 0 and err == ""
 
 
 def test_make_validate_end_to_end(repo, archive):
