@@ -17,6 +17,16 @@ def stem(desc: Descriptor) -> str:
     return f"{desc.name}-{desc.version}"
 
 
+def archive_name(desc: Descriptor) -> str:
+    """The release archive, the package as one file: `<name>-<version>.zip`."""
+    return f"{stem(desc)}.zip"
+
+
+def sums_name(desc: Descriptor) -> str:
+    """The checksum list of every file of the release: `<name>-<version>.sha256`."""
+    return f"{stem(desc)}.sha256"
+
+
 def sha256(path: Path) -> str:
     with open(path, "rb") as fh:
         return hashlib.file_digest(fh, "sha256").hexdigest()

@@ -21,7 +21,7 @@ from schemas.report import Problem, Report
 from schemas.validate import validate
 
 from . import citation, exports, swap, versions, zipfiles
-from .distfiles import sha256, stem, sums_text, under
+from .distfiles import archive_name, sha256, stem, sums_name, sums_text, under
 
 DOCUMENTS = ("README.md", "LICENSE")
 SHIPPED = (*DOCUMENTS, versions.CHANGELOG, citation.CITATION)  # beside the data in the zip
@@ -149,18 +149,17 @@ def build(root: Path | str = ".", dist: Path | str | None = None, archive: Path 
         raw = release_descriptor(root, desc, created)
         out = stage / "out"
         out.mkdir()
-        name = stem(desc)
-        archive_zip = out / f"{name}.zip"
+        archive_zip = out / archive_name(desc)
         _zip(root, desc, raw, archive_zip)
         _check_zip(archive_zip, stage / "unpacked")
         shipped = descriptor.load(stage / "unpacked")  # the exports describe what the zip holds
         try:
-            built = exports.write_all(shipped, report.tables, out, name)
+            built = exports.write_all(shipped, report.tables, out, stem(desc))
         except exports.ExportError as exc:
             raise Refused(f"{exc}\n" + REFUSED.format(why="an export cannot hold the data faithfully")) from None
         built.insert(0, archive_zip)
         artifacts = _artifacts(built)
-        sums = out / f"{name}.sha256"  # the checksum of every file of the release, as `sha256sum -c` reads it
+        sums = out / sums_name(desc)  # the checksum of every file of the release, as `sha256sum -c` reads it
         sums.write_text(sums_text([(a.sha256, a.path.relative_to(out).as_posix()) for a in artifacts]),
                         encoding="utf-8")
         artifacts += _artifacts([sums])

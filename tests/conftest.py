@@ -48,9 +48,9 @@ def snapshot(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def rows(name: str, root: Path = REPO) -> list[dict]:
-    """The records of data/<name>.csv under `root`, read with the csv module alone."""
-    with open(root / "data" / f"{name}.csv", encoding="utf-8", newline="") as fh:
+def rows(name: str) -> list[dict]:
+    """The records of the repository's data/<name>.csv, read with the csv module alone."""
+    with open(REPO / "data" / f"{name}.csv", encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -104,6 +104,15 @@ class Csv:
 
 def table(pkg: Path, name: str) -> Csv:
     return Csv(pkg / "data" / f"{name}.csv")
+
+
+@pytest.fixture(scope="session")
+def repo_report_archived(archive):
+    """The validator's report on the repository's package, quotes checked against the archive, made once:
+    tests read it, never change it."""
+    from schemas.validate import validate
+
+    return validate(REPO, archive)
 
 
 @pytest.fixture(scope="session")

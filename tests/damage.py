@@ -72,19 +72,13 @@ def value_evidence_altered(pkg, _):
     return [(PROV, line, "evidence", "evidence-not-value")]
 
 
-def stated_year_wrong(pkg, _):
-    t = table(pkg, "indicators")
-    t.set(t.line_of("record_id", GD), "period", "2022").save()
-    _, line = _prov_line(pkg, GD, "period")
-    return [(PROV, line, "evidence", "evidence-period")]
-
-
-def hedge_swapped(pkg, _):
-    record = "beijing-ai_industry_value-2023-scmp"  # "surpassed 250 billion yuan": '>'
-    t = table(pkg, "indicators")
-    t.set(t.line_of("record_id", record), "comparator", "<").save()
-    _, line = _prov_line(pkg, record, "comparator")
-    return [(PROV, line, "evidence", "evidence-comparator")]
+def _contradicts_evidence(record, field, value):
+    """The observed figure's `field` set to `value`, which the article's words for that field contradict."""
+    def damage(pkg, archive):
+        _cell("indicators", record, field, value)(pkg, archive)
+        _, line = _prov_line(pkg, record, field)
+        return [(PROV, line, "evidence", f"evidence-{field}")]
+    return damage
 
 
 def duplicate_record(pkg, _):
@@ -235,8 +229,9 @@ CASES = [
     Case("altered-evidence", evidence_altered, archive=True),
     Case("value-not-in-quote", edit("indicators", GD, "value", "181000000000", code="value-not-in-quote")),
     Case("value-evidence-wrong", value_evidence_altered),
-    Case("stated-year-wrong", stated_year_wrong),
-    Case("hedge-swapped", hedge_swapped),
+    Case("stated-year-wrong", _contradicts_evidence(GD, "period", "2022")),
+    # "surpassed 250 billion yuan": '>'
+    Case("hedge-swapped", _contradicts_evidence("beijing-ai_industry_value-2023-scmp", "comparator", "<")),
     Case("year-out-of-range", edit("indicators", GD, "period", "1890", code="greater_than_or_equal_to(1990)")),
     Case("checksum-recorded-wrong", checksum_recorded_wrong, archive=True),
     Case("archive-text-changed", archive_text_changed, archive=True),

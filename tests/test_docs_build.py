@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 import re
 import shutil
 import subprocess
@@ -17,9 +16,11 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import MkDocsException
 
+from aidata import distfiles
 from aidata.site import audit, build, package, repository
 from conftest import REPO, copy_package, table
 from damage import GD
+from schemas import descriptor
 
 DOCS = [sys.executable, str(REPO / "scripts" / "docs.py"), "build"]
 
@@ -188,18 +189,27 @@ def test_the_download_page_says_to_run_make_release_when_there_is_none(hostile):
     assert not (hostile / "downloads").exists()
 
 
-def test_the_download_page_copies_and_links_this_versions_release(package, tmp_path):
-    desc = json.loads((package / "datapackage.json").read_text("utf-8"))
-    stem = f"{desc['name']}-{desc['version']}"
+def fake_release(package: Path, files: dict[str, bytes], listed: dict[str, bytes] | None = None) -> None:
+    """A hand-made dist/ in `package`: `files` (name: bytes) written, and this version's checksum list naming
+    `listed` (default: `files`) with the checksums of their bytes."""
+    desc = descriptor.load(package)
     dist = package / "dist"
-    (dist / f"{stem}-parquet").mkdir(parents=True)
+    for name, data in files.items():
+        (dist / name).parent.mkdir(parents=True, exist_ok=True)
+        (dist / name).write_bytes(data)
+    listed = files if listed is None else listed
+    (dist / distfiles.sums_name(desc)).write_text(
+        "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in listed.items()), encoding="utf-8")
+
+
+def test_the_download_page_copies_and_links_this_versions_release(package, tmp_path):
+    desc = descriptor.load(package)
+    stem = distfiles.stem(desc)
     files = {f"{stem}.zip": b"zip", f"{stem}.sqlite": b"sqlite", f"{stem}.xlsx": b"xlsx",
              f"{stem}-parquet/indicators.parquet": b"parquet"}
-    for name, data in files.items():
-        (dist / name).write_bytes(data)
-    (dist / f"{stem}.sha256").write_text("".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n"
-                                                 for name, data in files.items()), encoding="utf-8")
-    (dist / f"{desc['name']}-0.0.9.zip").write_bytes(b"an older version")
+    fake_release(package, files)
+    dist = package / "dist"
+    (dist / f"{desc.name}-0.0.9.zip").write_bytes(b"an older version")
     (dist / f"{stem}-rc1.zip").write_bytes(b"another version")
     site = tmp_path / "site"
     build.build(package, site, None)
@@ -212,17 +222,11 @@ def test_the_download_page_copies_and_links_this_versions_release(package, tmp_p
 
 
 def test_a_release_file_changed_since_the_release_is_not_offered(package, tmp_path):
-    desc = json.loads((package / "datapackage.json").read_text("utf-8"))
-    stem = f"{desc['name']}-{desc['version']}"
-    dist = package / "dist"
-    dist.mkdir()
-    (dist / f"{stem}.zip").write_bytes(b"zip")
-    (dist / f"{stem}.sqlite").write_bytes(b"sqlite, changed after the release")
-    (dist / f"{stem}.sha256").write_text(f"{hashlib.sha256(b'zip').hexdigest()}  {stem}.zip\n"
-                                         f"{hashlib.sha256(b'sqlite').hexdigest()}  {stem}.sqlite\n", encoding="utf-8")
+    stem = distfiles.stem(descriptor.load(package))
+    fake_release(package, {f"{stem}.zip": b"zip", f"{stem}.sqlite": b"sqlite, changed after the release"},
+                 listed={f"{stem}.zip": b"zip", f"{stem}.sqlite": b"sqlite"})
     site = tmp_path / "site"
-    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "docs.py"), "build", "--root", str(package),
-                           "--site-dir", str(site)], capture_output=True, text=True)
+    proc = run("--root", str(package), "--site-dir", str(site))
     assert proc.returncode == 1
     assert f"dist/{stem}.sqlite: changed since the release that dist/{stem}.sha256 lists" in proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr and not site.exists()

@@ -20,9 +20,9 @@ import pytest
 
 from aidata.site import snippets
 from conftest import REPO, rows
+from damage import GD
 from schemas import descriptor, numbers
 from schemas.numbers import human
-from schemas.validate import validate
 
 RECORDS = [dict(r, resource="indicators") for r in rows("indicators")] + \
           [dict(r, resource="targets") for r in rows("targets")]
@@ -129,7 +129,7 @@ def test_no_page_loads_anything_from_the_network(site):
 def test_home_shows_headline_figures_computed_from_the_data(site):
     home = page(site, "index.html")
     desc = json.loads((REPO / "datapackage.json").read_text("utf-8"))
-    gd = next(r for r in RECORDS if r["record_id"] == "guangdong-ai_industry_value-2023-scmp")
+    gd = next(r for r in RECORDS if r["record_id"] == GD)
     row = home[home.index(f'<strong>{human(float(gd["value"]), "CNY")}</strong> in {gd["period"]}'):]
     assert row.index(f'href="sources/scmp.html#{gd["record_id"]}"') < row.index("</td>")
     seen = text(home)
@@ -186,7 +186,7 @@ def test_guangdong_computing_power_is_shown_as_targets_only(site):
     assert 'src="../charts/trajectory.svg"' in page(site, "regions/guangdong.html")
 
 
-def test_findings_page_names_every_finding_with_its_records_and_articles(site, archive):
+def test_findings_page_names_every_finding_with_its_records_and_articles(site, repo_report_archived):
     doc = page(site, "findings.html")
     for f in rows("findings"):
         start = doc.index(f'id="finding-{f["finding_id"]}"')
@@ -195,7 +195,7 @@ def test_findings_page_names_every_finding_with_its_records_and_articles(site, a
         for rid in f["records"].split():
             src = next(r["source_id"] for r in RECORDS if r["record_id"] == rid)
             assert f'href="sources/{src}.html#{rid}"' in part
-    report = validate(REPO, archive)
+    report = repo_report_archived
     assert report.findings
     shown = text(doc)
     for f in report.findings:

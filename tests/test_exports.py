@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from aidata import exports, release
+from aidata import distfiles, exports
 from aidata.exports import excel, sqlite as sqlite_export, typemap
 from schemas import descriptor
 from schemas.descriptor import Descriptor, Field, ForeignKey, Resource
@@ -83,7 +83,7 @@ def dist(built_release) -> Path:
 
 @pytest.fixture(scope="module")
 def stem(desc) -> str:
-    return release.stem(desc)
+    return distfiles.stem(desc)
 
 
 def test_the_reference_holds_what_the_exports_must_keep(reference):
@@ -374,3 +374,18 @@ def test_exports_refuse_a_type_they_cannot_map(tmp_path):
                                        (*res.fields[:4], _field("ok", "geopoint")), res.primary_key, ())
     with pytest.raises(typemap.ExportError, match=r"resources\[cells\]\.ok: type 'geopoint' has no export mapping"):
         exports.write_all(desc, tables, tmp_path, "tiny")
+
+
+def test_snippets_read_a_type_the_exports_cannot_map_as_text():
+    """The validator keeps a field of another type (year, datetime, ...) as text; the site's snippets read it so,
+    where the exports refuse it (above)."""
+    from aidata.site import snippets
+
+    desc, _ = _tiny()
+    res = desc.resources["cells"]
+    desc.resources["cells"] = Resource(res.name, res.path, res.title, res.description,
+                                       (*res.fields, _field("founded", "year")), res.primary_key, ())
+    assert '"founded": "string"' in snippets.pandas(desc)
+    assert "'founded': 'VARCHAR'" in snippets.duckdb(desc)
+    with pytest.raises(typemap.ExportError, match=r"resources\[cells\]\.founded: type 'year' has no export mapping"):
+        typemap.mapping(desc.resources["cells"], desc.resources["cells"].fields[-1])

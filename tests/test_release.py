@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from aidata import exports, release
+from aidata import distfiles, exports, release
 from conftest import REPO, frictionless, snapshot, table
 from schemas import descriptor
 from schemas.validate import validate
@@ -25,8 +25,14 @@ def run(*args, cwd=None) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def zip_path(built_release) -> Path:
-    return built_release.dist / f"{built_release.name}-{built_release.version}.zip"
+def stem(built_release) -> str:
+    """What the release's files are named from, spelled out here so the tests check the names the code makes."""
+    return f"{built_release.name}-{built_release.version}"
+
+
+@pytest.fixture(scope="module")
+def zip_path(built_release, stem) -> Path:
+    return built_release.dist / f"{stem}.zip"
 
 
 @pytest.fixture
@@ -93,8 +99,8 @@ def test_a_changed_byte_in_the_unpacked_zip_fails_both_validators(unpacked):
     assert [(p.file, p.code) for p in problems] == [("data/regions.csv", "hash-count")]
 
 
-def test_checksum_list_covers_every_file_of_the_release(built_release):
-    sums = built_release.dist / f"{built_release.name}-{built_release.version}.sha256"
+def test_checksum_list_covers_every_file_of_the_release(built_release, stem):
+    sums = built_release.dist / f"{stem}.sha256"
     listed = dict(reversed(line.split("  ", 1)) for line in sums.read_text().splitlines())
     files = snapshot(built_release.dist)
     assert set(files) - set(listed) == {sums.name}
@@ -102,8 +108,7 @@ def test_checksum_list_covers_every_file_of_the_release(built_release):
     assert [a.path for a in built_release.artifacts] == [built_release.dist / n for n in (*listed, sums.name)]
 
 
-def test_release_files_are_named_by_version(built_release):
-    stem = f"{built_release.name}-{built_release.version}"
+def test_release_files_are_named_by_version(built_release, stem):
     names = {p.name for p in built_release.dist.iterdir()}
     assert names == {f"{stem}.zip", f"{stem}.sha256", *exports.names(stem).values()}
 
@@ -251,7 +256,7 @@ def test_make_release_end_to_end(repo):
     result = subprocess.run(["make", "release"], cwd=repo, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     desc = descriptor.load(repo)
-    zip_name = f"{release.stem(desc)}.zip"
+    zip_name = distfiles.archive_name(desc)
     assert zip_name in result.stdout and "quotes checked against" in result.stdout
     with zipfile.ZipFile(repo / "dist" / zip_name) as zf:
         assert json.loads(zf.read("datapackage.json"))["version"] == desc.version

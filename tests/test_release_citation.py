@@ -11,7 +11,6 @@ import pytest
 from aidata import citation, versions
 from conftest import VENV_BIN
 from schemas import descriptor
-from schemas.validate import validate
 
 
 def check_jsonschema(path: Path) -> subprocess.CompletedProcess:
@@ -63,12 +62,12 @@ def test_version_changelog_and_citation_agree(repo):
                           licenses=[desc.raw["licenses"][0]["name"]]) == []
 
 
-def test_changelog_counts_are_the_data(repo, archive):
+def test_changelog_counts_are_the_data(repo, repo_report_archived):
     """The first entry says how many rows each table has: they must be the rows the data has."""
     desc = descriptor.load(repo)
     _, entry = versions.check_changelog(repo, desc.version)
     stated = {name: int(n) for name, n in re.findall(r"`(\w+)\.csv`: (\d+)", "\n".join(entry.body))}
-    report = validate(repo, archive)
+    report = repo_report_archived
     assert stated == report.rows, (f"CHANGELOG.md's {desc.version} entry states {stated}; the data has "
                                    f"{report.rows}: correct the entry")
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from aidata import swap
+from conftest import snapshot
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -30,7 +31,7 @@ def test_a_failed_move_puts_back_what_was_there(tmp_path):
     (dest / "tables").mkdir(parents=True)
     (dest / "tables" / "old.parquet").write_bytes(b"old table")
     (dest / "a.zip").write_bytes(b"old zip")
-    before = _tree(dest)
+    before = snapshot(dest)
     (built / "tables").mkdir(parents=True)
     (built / "tables" / "new.parquet").write_bytes(b"new table")
     (built / "a.zip").write_bytes(b"new zip")
@@ -38,5 +39,5 @@ def test_a_failed_move_puts_back_what_was_there(tmp_path):
     with pytest.raises(OSError):
         swap.replace_all([(built / "tables", dest / "tables"), (built / "a.zip", dest / "a.zip"),
                           (built / "gone.sqlite", dest / "gone.sqlite")])
-    assert _tree(dest) == before
+    assert snapshot(dest) == before
     assert sorted(p.name for p in dest.iterdir()) == ["a.zip", "tables"]  # no file left aside

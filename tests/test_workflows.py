@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import VENV_BIN
+from conftest import REPO, VENV_BIN
 
-WORKFLOWS = Path(__file__).resolve().parent.parent / ".github" / "workflows"
+WORKFLOWS = REPO / ".github" / "workflows"
 
 
 def lint(*paths: Path) -> subprocess.CompletedProcess:

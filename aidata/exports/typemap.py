@@ -50,11 +50,17 @@ TYPES: dict[str, Mapping] = {
 
 
 def mapping(resource: Resource, field: Field) -> Mapping:
+    """How the exports store the field; a type outside TYPES is refused, since an export must keep it faithfully."""
     try:
         return TYPES[field.type]
     except KeyError:
         raise ExportError(f"datapackage.json:resources[{resource.name}].{field.name}: type {field.type!r} has no "
                           f"export mapping; expected one of {', '.join(TYPES)}") from None
+
+
+def read_as(field: Field) -> Mapping:
+    """How a reader's snippet reads the field: a type outside TYPES is read as text, as the validator keeps it."""
+    return TYPES.get(field.type, TYPES["string"])
 
 
 def is_missing(value) -> bool:

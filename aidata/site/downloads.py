@@ -43,9 +43,8 @@ def tables(root: Path, desc: Descriptor) -> list[Download]:
 def release(root: Path, desc: Descriptor) -> list[Download] | None:
     """This version's release as its checksum list names it, the archive first; None when it is not built."""
     dist = root / "dist"
-    stem = distfiles.stem(desc)
-    sums = dist / f"{stem}.sha256"
-    if not (dist / f"{stem}.zip").is_file() or not sums.is_file():
+    archive, sums = dist / distfiles.archive_name(desc), dist / distfiles.sums_name(desc)
+    if not archive.is_file() or not sums.is_file():
         return None
     found = []
     for digest, name in distfiles.read_sums(sums):
@@ -56,7 +55,7 @@ def release(root: Path, desc: Descriptor) -> list[Download] | None:
                             "(run it again)")
         found.append(Download(f"{paths.DOWNLOADS_DIR}/{name}", path, _label(name), digest))
     found.append(Download(f"{paths.DOWNLOADS_DIR}/{sums.name}", sums, _label(sums.name), distfiles.sha256(sums)))
-    return sorted(found, key=lambda d: not d.uri.endswith(f"/{stem}.zip"))
+    return sorted(found, key=lambda d: not d.uri.endswith(f"/{archive.name}"))
 
 
 def _label(name: str) -> str:

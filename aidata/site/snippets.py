@@ -10,7 +10,7 @@ from importlib.metadata import version
 
 from schemas.descriptor import Descriptor
 
-from ..exports.typemap import mapping
+from ..exports.typemap import read_as
 
 WIDTH = 100
 # Text a spreadsheet would turn into a number or a date on import: 2024, 2024-06, 440000, 1e5.
@@ -20,7 +20,7 @@ LOOKS_NUMERIC = re.compile(r"^[+-]?[\d.,]+(?:[eE][+-]?\d+)?$|^\d{4}-\d{1,2}(?:-\
 def pandas(desc: Descriptor) -> str:
     dtypes, dates, files = {}, {}, {}
     for name, res in desc.resources.items():
-        types = {f.name: mapping(res, f).pandas for f in res.fields}
+        types = {f.name: read_as(f).pandas for f in res.fields}
         dtypes[name] = {n: t for n, t in types.items() if t is not None}
         dates[name] = [n for n, t in types.items() if t is None]
         files[name] = res.path
@@ -49,7 +49,7 @@ def pandas(desc: Descriptor) -> str:
 def duckdb(desc: Descriptor) -> str:
     out = ["-- Types from datapackage.json, with auto_detect off so that no column type is guessed."]
     for name, res in desc.resources.items():
-        columns = ", ".join(f"'{f.name}': '{mapping(res, f).duckdb}'" for f in res.fields)
+        columns = ", ".join(f"'{f.name}': '{read_as(f).duckdb}'" for f in res.fields)
         out += [f"CREATE TABLE {name} AS SELECT * FROM read_csv('{res.path}', header = true, auto_detect = false,",
                 f"    delim = ',', quote = '\"', escape = '\"', nullstr = '', columns = {{{columns}}});"]
     out += ["", "SELECT region_id, indicator, period, value, unit, comparator, source_id",

@@ -127,17 +127,18 @@ def _summary(links: Links, ctx) -> str:
     """Each group of problems with a link to each finding in it; computed conflicts count as conflicts."""
     pkg = ctx.pkg
     computed = ctx.computed
-    attention = [(a, f) for a, f in computed if f.status in ATTENTION]
+    # each computed check that needs attention: conflicts between sources (same_figure) and the arithmetic
+    attention = [(f.check == "same_figure", links.to(paths.FINDINGS, esc(f"{_check_title(f.check)}: {f.status}"), a))
+                 for a, f in computed if f.status in ATTENTION]
+    conflicts = [link for same, link in attention if same]
+    others = [link for same, link in attention if not same]
     items = []
     for title, kinds in GROUPS:
         found = [links.to(paths.FINDINGS, esc(f.finding_id), paths.curated_anchor(f.finding_id))
                  for f in pkg.curated.itertuples(index=False) if f.kind in kinds]
         if "cross_source_conflict" in kinds:
-            found += [links.to(paths.FINDINGS, esc(f"{_check_title(f.check)}: {f.status}"), a)
-                      for a, f in attention if f.check == "same_figure"]
+            found += conflicts
         items.append(f"{esc(title)}: " + (", ".join(found) if found else "none found") + ".")
-    others = [links.to(paths.FINDINGS, esc(f"{_check_title(f.check)}: {f.status}"), a)
-              for a, f in attention if f.check != "same_figure"]
     items.append(f"Consistency checks: {len(computed)} computed; arithmetic that does not add up: "
                  + (", ".join(others) if others else "none") + ".")
     return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
