@@ -22,6 +22,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from schemas import descriptor
+
 from . import benchreport, detection, machine, measure, seeded, synthetic
 
 REPO = Path(__file__).resolve().parent.parent
@@ -132,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     work = Path(tempfile.mkdtemp(prefix="aidata-bench-")) if args.workdir is None else args.workdir
     work.mkdir(parents=True, exist_ok=True)
-    runs = {n: args.runs or RUNS.get(n, 3) for n in args.sizes}
+    runs = {n: _runs(n, args) for n in args.sizes}
     code_at_start = machine.code(REPO)
     try:
         _say(f"benchmark in {work}: sizes {args.sizes}, runs {runs}, docs at {args.docs_sizes}")
@@ -140,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         real_rows = _rows(REPO)
         sizes = [_size(n, runs[n], work, args) for n in args.sizes]
         # last, so that the validators' figures never wait on the docs build
-        docs = [_docs(n, args.runs or RUNS.get(n, 3), work, args) for n in args.docs_sizes]
+        docs = [_docs(n, _runs(n, args), work, args) for n in args.docs_sizes]
     finally:
         if args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -155,13 +157,18 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _runs(n: int, args) -> int:
+    """Runs per measurement at `n` records: --runs, else the default for that size."""
+    return args.runs or RUNS.get(n, 3)
+
+
 def _size(n: int, runs: int, work: Path, args) -> Size:
     _say(f"{n:,} records: generating")
     pkg = synthetic.build(n, seed=args.seed)
     here = work / f"n{n}"
     errors = seeded.seed(pkg, seed=args.seed)
     synthetic.write(pkg, here / "pkg", here / "archive")
-    rows, records, descriptor = pkg.rows(), pkg.records, pkg.descriptor
+    rows, records, desc = pkg.rows(), pkg.records, pkg.descriptor
     del pkg  # the children need the memory more than the generator does
     _say(f"{n:,} records: {sum(rows.values()):,} rows written; measuring, {runs} run(s) each")
     pair = _pair(here / "pkg", here / "archive", runs, here, args.timeout, expected_exit=1)
@@ -170,7 +177,7 @@ def _size(n: int, runs: int, work: Path, args) -> Size:
         out = here / f"{tool}-1.out"
         if pair[tool].reports[0]:
             report = json.loads(out.read_text(encoding="utf-8"))
-            places = detection.ours(report) if tool == "ours" else detection.frictionless(report, descriptor)
+            places = detection.ours(report) if tool == "ours" else detection.frictionless(report, desc)
             found[tool] = detection.score(errors, places, sees_all)
     if args.workdir is None:
         shutil.rmtree(here, ignore_errors=True)
@@ -189,11 +196,8 @@ def _pair(root: Path, archive: Path, runs: int, out: Path, timeout: float, expec
     for i in range(1, runs + 1):
         order = list(cmds) if i % 2 else list(reversed(cmds))
         for tool in order:
-            r = measure.run(cmds[tool], out / f"{tool}-{i}.out", out / f"{tool}-{i}.err", timeout, cwd=REPO)
-            timings[tool].runs.append(r)
+            _measure(cmds[tool], out / f"{tool}-{i}", timeout, timings[tool], f"{out.name} {tool} run {i}")
             timings[tool].reports.append(_is_json_report(out / f"{tool}-{i}.out"))
-            _say(f"  {out.name} {tool} run {i}: {r.seconds:.2f} s (CPU {r.cpu_seconds:.2f} s), {r.peak_mib:.0f} MiB, "
-                 f"exit {r.returncode}")
     return timings
 
 
@@ -206,14 +210,18 @@ def _docs(n: int, runs: int, work: Path, args) -> Docs:
     cmd = [sys.executable, str(REPO / "scripts" / "docs.py"), "build", "--root", str(out / "pkg"), "--site-dir",
            str(out / "site"), "--archive", str(out / "archive")]
     for i in range(1, runs + 1):
-        r = measure.run(cmd, out / f"docs-{i}.out", out / f"docs-{i}.err", args.timeout, cwd=REPO)
-        timing.runs.append(r)
-        _say(f"  docs at {n:,} records, run {i}: {r.seconds:.2f} s (CPU {r.cpu_seconds:.2f} s), {r.peak_mib:.0f} MiB, "
-             f"exit {r.returncode}")
+        _measure(cmd, out / f"docs-{i}", args.timeout, timing, f"docs at {n:,} records, run {i}")
         shutil.rmtree(out / "site", ignore_errors=True)
     if args.workdir is None:
         shutil.rmtree(out, ignore_errors=True)
     return Docs(n, pkg.records, timing)
+
+
+def _measure(cmd: list[str], stem: Path, timeout: float, timing: Timing, label: str) -> None:
+    """One run of `cmd`, its output in STEM.out and STEM.err: added to `timing` and told on stderr."""
+    r = measure.run(cmd, Path(f"{stem}.out"), Path(f"{stem}.err"), timeout, cwd=REPO)
+    timing.runs.append(r)
+    _say(f"  {label}: {r.seconds:.2f} s (CPU {r.cpu_seconds:.2f} s), {r.peak_mib:.0f} MiB, exit {r.returncode}")
 
 
 def _is_json_report(path: Path) -> bool:
@@ -230,9 +238,9 @@ def _is_json_report(path: Path) -> bool:
 
 def _rows(root: Path) -> dict[str, int]:
     """Rows of each resource of the package at `root`, as CSV records (a quoted line break stays in its row)."""
-    desc = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
-    return {r["name"]: pacsv.read_csv(root / r["path"], convert_options=pacsv.ConvertOptions(
-        column_types={f["name"]: pa.string() for f in r["schema"]["fields"]})).num_rows for r in desc["resources"]}
+    return {name: pacsv.read_csv(root / r.path, convert_options=pacsv.ConvertOptions(
+        column_types={f: pa.string() for f in r.field_names})).num_rows
+        for name, r in descriptor.load(root).resources.items()}
 
 
 def _ints(text: str) -> tuple[int, ...]:

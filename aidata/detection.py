@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from schemas.descriptor import Descriptor
+
 from .seeded import Seeded
 
 
@@ -22,7 +24,6 @@ class Place:
 @dataclass(frozen=True)
 class Detection:
     caught: tuple[Seeded, ...]
-    missed: tuple[Seeded, ...]
     visible: tuple[Seeded, ...]  # the seeded errors this tool can see at all
     errors: int  # errors in the report
     unexplained: int  # errors at no seeded place: a sign the generated data itself broke a rule
@@ -33,11 +34,11 @@ def ours(report: dict) -> list[Place]:
             for e in report["errors"]]
 
 
-def frictionless(report: dict, descriptor: dict) -> list[Place]:
-    paths = {r["name"]: r["path"] for r in descriptor["resources"]}
+def frictionless(report: dict, desc: Descriptor) -> list[Place]:
     places = [Place("datapackage.json", None, ()) for _ in report.get("errors", [])]
     for task in report.get("tasks", []):
-        file = paths.get(task.get("name"), task.get("name") or "?")
+        name = task.get("name")
+        file = desc.resources[name].path if name in desc.resources else name or "?"
         for e in task.get("errors", []):
             names = (e["fieldName"],) if e.get("fieldName") else tuple(e.get("fieldNames") or ())
             places.append(Place(file, e.get("rowNumber"), names))
@@ -53,4 +54,4 @@ def score(seeded: list[Seeded], places: list[Place], sees_all: bool) -> Detectio
     caught = tuple(s for s in visible if hit(s))
     known = {(s.file, s.line) for s in seeded} | {c for s in seeded for c in s.collateral}
     unexplained = sum((p.file, p.line) not in known for p in places)
-    return Detection(caught, tuple(s for s in visible if s not in caught), visible, len(places), unexplained)
+    return Detection(caught, visible, len(places), unexplained)

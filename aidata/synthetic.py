@@ -26,7 +26,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from schemas.descriptor import RECORD_TABLES, TRACED, YEAR_FIELD
+from schemas import descriptor
+from schemas.descriptor import RECORD_TABLES, TRACED, YEAR_FIELD, Descriptor, Resource
+from schemas.provenance import traced
 
 from . import csvwrite, wording
 from .provinces import PROVINCES, SYLLABLES
@@ -53,10 +55,9 @@ INFERRED_EQUAL = "no hedge word beside the number: taken as stated exactly"
 class Package:
     """A generated package in memory: the descriptor, each resource as an Arrow table, the archive texts."""
 
-    descriptor: dict
+    descriptor: Descriptor  # the repository's, as it is
     tables: dict[str, pa.Table]
     texts: dict[str, str]  # archive file name -> text
-    meta: dict = field(default_factory=dict)  # what the seeded errors need to know (record kinds, sources)
     verbatim: dict[str, bytes] = field(default_factory=dict)  # resources written as the repository has them
 
     def rows(self) -> dict[str, int]:
@@ -66,21 +67,18 @@ class Package:
     def records(self) -> int:
         return sum(self.tables[name].num_rows for name in RECORD_TABLES)
 
-    def resource(self, name: str) -> dict:
-        return next(r for r in self.descriptor["resources"] if r["name"] == name)
-
     def path(self, name: str) -> str:
-        return self.resource(name)["path"]
+        return self.descriptor.resources[name].path
 
 
-def build(n_records: int, seed: int = 0, repo: Path = REPO) -> Package:
+def build(n_records: int, seed: int = 0) -> Package:
     """A valid package of about `n_records` figure rows (indicators plus targets)."""
     if n_records < 20:
         raise ValueError(f"{n_records} records: expected at least 20, enough for every seeded error")
     rng = np.random.default_rng(seed)
-    descriptor = json.loads((repo / "datapackage.json").read_text(encoding="utf-8"))
-    defs = _read(repo, descriptor, "indicator_definitions")
-    regions = _regions(_read(repo, descriptor, "regions"), max(1, n_records // RECORDS_PER_REGION), rng)
+    desc = descriptor.load(REPO)
+    defs = _read(desc, "indicator_definitions")
+    regions = _regions(_read(desc, "regions"), max(1, n_records // RECORDS_PER_REGION), rng)
     sources = _sources(max(5, -(-n_records // RECORDS_PER_SOURCE)), rng)
     st = _statements(n_records, defs, regions, sources, rng)
     st = _wording(st, defs, regions, sources, rng)
@@ -92,12 +90,10 @@ def build(n_records: int, seed: int = 0, repo: Path = REPO) -> Package:
     findings = _findings(st, records)
     frames = {"sources": sources, "regions": regions, "indicator_definitions": defs, "indicators": records[0],
               "targets": records[1], "provenance": prov, "findings": findings}
-    tables = {r["name"]: _arrow(frames[r["name"]], r) for r in descriptor["resources"] if r["name"] in frames}
-    meta = {"usd": {name: records[i]["equivalent_of"].to_numpy() != "" for i, name in enumerate(RECORD_TABLES)},
-            "statement_kind": {name: records[i]["_kind"].to_numpy() for i, name in enumerate(RECORD_TABLES)}}
-    definitions = next(r for r in descriptor["resources"] if r["name"] == "indicator_definitions")
-    return Package(descriptor, tables, dict(zip(sources["archive_file"], texts)), meta,
-                   {"indicator_definitions": (repo / definitions["path"]).read_bytes()})
+    tables = {name: _arrow(frames[name], res) for name, res in desc.resources.items() if name in frames}
+    definitions = desc.root / desc.resources["indicator_definitions"].path
+    return Package(desc, tables, dict(zip(sources["archive_file"], texts)),
+                   {"indicator_definitions": definitions.read_bytes()})
 
 
 def write(pkg: Package, root: Path, archive: Path) -> None:
@@ -110,30 +106,28 @@ def write(pkg: Package, root: Path, archive: Path) -> None:
     archive.mkdir(parents=True)
     for name, text in pkg.texts.items():
         (archive / name).write_bytes(text.encode("utf-8"))
-    (root / "data").mkdir(parents=True)
-    (root / "datapackage.json").write_text(json.dumps(pkg.descriptor, ensure_ascii=False, indent=2) + "\n",
+    root.mkdir(parents=True)
+    (root / "datapackage.json").write_text(json.dumps(pkg.descriptor.raw, ensure_ascii=False, indent=2) + "\n",
                                            encoding="utf-8")
-    for res in pkg.descriptor["resources"]:
-        path = root / res["path"]
+    for name, res in pkg.descriptor.resources.items():
+        path = root / res.path
         path.parent.mkdir(parents=True, exist_ok=True)
-        if res["name"] in pkg.verbatim:
-            path.write_bytes(pkg.verbatim[res["name"]])
+        if name in pkg.verbatim:
+            path.write_bytes(pkg.verbatim[name])
         else:
-            csvwrite.write(path, pkg.tables[res["name"]], res)
+            csvwrite.write(path, pkg.tables[name], res.raw)
 
 
 # ------------------------------------------------------------ the tables
-def _read(repo: Path, descriptor: dict, name: str) -> pd.DataFrame:
-    res = next(r for r in descriptor["resources"] if r["name"] == name)
-    return pd.read_csv(repo / res["path"], dtype=str, keep_default_na=False)
+def _read(desc: Descriptor, name: str) -> pd.DataFrame:
+    return pd.read_csv(desc.root / desc.resources[name].path, dtype=str, keep_default_na=False)
 
 
-def _arrow(frame: pd.DataFrame, resource: dict) -> pa.Table:
+def _arrow(frame: pd.DataFrame, resource: Resource) -> pa.Table:
     """The descriptor's fields in its order; a field the generator does not fill stays empty."""
-    names = [f["name"] for f in resource["schema"]["fields"]]
     empty = np.full(len(frame), "", dtype=object)
     return pa.table({n: pa.array(frame[n].to_numpy(dtype=object) if n in frame else empty, pa.string())
-                     for n in names})
+                     for n in resource.field_names})
 
 
 def _regions(real: pd.DataFrame, n_cities: int, rng: np.random.Generator) -> pd.DataFrame:
@@ -156,12 +150,11 @@ def _regions(real: pd.DataFrame, n_cities: int, rng: np.random.Generator) -> pd.
         ids.append(name.lower())
         names.append(name)
         zh.append("".join(p[1] for p in parts) + "市")
-    parents = np.array([p for p in PROVINCES if p[3] != "municipality"], dtype=object)[
-        rng.integers(0, sum(p[3] != "municipality" for p in PROVINCES), len(ids))]
+    under = np.array([p for p in PROVINCES if p[3] != "municipality"], dtype=object)
+    parents = under[rng.integers(0, len(under), len(ids))]
     cities = pd.DataFrame({"region_id": ids, "name_en": names, "name_zh": zh, "level": "city",
-                           "parent_id": parents[:, 0] if len(ids) else [], "iso_3166_2": "",
-                           "admin_code": [f"{p[:2]}{1000 + j % 9000:04d}" for j, p in enumerate(parents[:, 5])]
-                           if len(ids) else [],
+                           "parent_id": parents[:, 0], "iso_3166_2": "",
+                           "admin_code": [f"{p[:2]}{1000 + j % 9000:04d}" for j, p in enumerate(parents[:, 5])],
                            "notes": "Generated city of a synthetic package."})
     return pd.concat([real, provinces, cities], ignore_index=True).fillna("")
 
@@ -190,7 +183,7 @@ def _sources(n: int, rng: np.random.Generator) -> pd.DataFrame:
         "url": "https://news.example.org/articles/" + ids, "related_url": "", "archived": "",
         "notes": np.where(precision == 0, "Synthetic article.",
                           "Synthetic article; the day of publication is not known."),
-        "_year": year, "_month": month, "_plan_year": plan_month_index // 12, "_plan_month": plan_month_index % 12 + 1,
+        "_year": year, "_plan_year": plan_month_index // 12, "_plan_month": plan_month_index % 12 + 1,
     })
 
 
@@ -248,7 +241,6 @@ def _wording(st: pd.DataFrame, defs: pd.DataFrame, regions: pd.DataFrame, source
     unit = d["unit"].reindex(st["indicator"]).to_numpy(dtype=object)
     lo = pd.to_numeric(d["min"], errors="coerce").reindex(st["indicator"]).to_numpy()
     hi = pd.to_numeric(d["max"], errors="coerce").reindex(st["indicator"]).to_numpy()
-    relation = d["relation"].reindex(st["indicator"]).to_numpy(dtype=object)
     qual = unit == ""
     mant, dec, scale = np.ones(n, np.int64), np.zeros(n, np.int64), np.zeros(n, np.int64)
     value_words = np.full(n, "", dtype=object)
@@ -302,8 +294,7 @@ def _wording(st: pd.DataFrame, defs: pd.DataFrame, regions: pd.DataFrame, source
     comparator[qual] = ""
 
     st = st.assign(unit=unit, mant=mant, dec=dec, scale=scale, value_words=value_words, unit_words=unit_words,
-                   converted=converted, comparator=comparator, hedge=wording.hedges(comparator, rng),
-                   relation=relation)
+                   converted=converted, comparator=comparator, hedge=wording.hedges(comparator, rng))
     st["value"] = np.where(qual, "", wording.plain(mant, dec, scale))
     st.loc[qual, "value_words"] = ""
     _usd(st, rng)
@@ -397,7 +388,6 @@ def _records(st: pd.DataFrame, regions: pd.DataFrame, sources: pd.DataFrame):
     both["_stmt"] = np.concatenate([np.arange(len(st)), pair.index.to_numpy()])
     both = both.sort_values(["_stmt", "_order"], kind="stable").reset_index(drop=True)
     both["quote"] = both["sentence"]
-    both["_kind"] = np.where(both["unit"] == "", "qualitative", np.where(both["_order"] == 1, "usd", both["unit"]))
     tables = []
     for t, name in enumerate(RECORD_TABLES):
         part = both[both["table"] == t].reset_index(drop=True)
@@ -425,14 +415,13 @@ def _provenance(tables: list[pd.DataFrame]) -> pd.DataFrame:
                            np.where(rec["hedge"] != "", "", INFERRED_EQUAL)),
             "announced": (rec["ev_announced"], "stated", ""),
         }
-        for k, field_ in enumerate(TRACED):
+        for k, (field_, column) in enumerate(zip(TRACED, traced(name))):
             if field_ == "announced" and name != "targets":
                 continue
             evidence, method, note = spans[field_]
             keep = ~qual if field_ in ("value", "unit", "comparator") else np.ones(n, bool)
             parts.append(pd.DataFrame({
-                "resource": name, "record_id": rec["record_id"].to_numpy()[keep],
-                "field": YEAR_FIELD[name] if field_ == "year" else field_,
+                "resource": name, "record_id": rec["record_id"].to_numpy()[keep], "field": column,
                 "source_id": rec["source_id"].to_numpy()[keep],
                 "evidence": np.asarray(evidence, dtype=object)[keep] if np.ndim(evidence) else evidence,
                 "method": np.broadcast_to(np.asarray(method, dtype=object), n)[keep],

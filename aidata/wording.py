@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import numpy as np
 
-SCALE_WORDS = {6: "million", 9: "billion", 12: "trillion"}
-NUMBER_WORDS = np.array(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-                         "nineteen"], dtype=object)
-ORDINALS = np.array(["", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
-                     "tenth"], dtype=object)
+from schemas import numbers
+
+# The words the validator reads (schemas.numbers), so the two cannot drift apart: the generator's scale
+# exponents 6, 9 and 12 by the first word schemas.numbers gives each, the small numbers and the ordinals
+# (indexed by their value: ORDINALS[1] is "first").
+SCALE_WORDS = {e: next(w for w, v in numbers.SCALES.items() if v == 10 ** e) for e in (6, 9, 12)}
+NUMBER_WORDS = np.array(numbers.UNITS, dtype=object)
+ORDINALS = np.array([""] + sorted(numbers.ORDINALS, key=numbers.ORDINALS.get), dtype=object)
 MONTHS = np.array(["January", "February", "March", "April", "May", "June", "July", "August", "September",
                    "October", "November", "December"], dtype=object)
 COMPARATORS = np.array(["=", "~", ">", ">=", "<", "<="], dtype=object)
 COMPARATOR_WEIGHTS = np.array([0.5, 0.2, 0.2, 0.04, 0.03, 0.03])
-# The hedges the data model maps to each comparator; '=' has none (its provenance is inferred).
+# The hedges the data model maps to each comparator; '=' has none (its provenance is inferred). Each must be one
+# schemas.numbers.states_hedge reads as its comparator's (tests/test_synthetic.py).
 HEDGES = {"=": [""], "~": ["about", "nearly", "approximately", "around"], ">": ["more than", "over"],
           ">=": ["at least"], "<": ["less than"], "<=": ["as much as", "up to"]}
 PERCENT_FORMS = np.array([" per cent", "%", " percent"], dtype=object)

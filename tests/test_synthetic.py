@@ -7,8 +7,9 @@ import json
 import pyarrow.compute as pc
 import pytest
 
-from aidata import synthetic
+from aidata import synthetic, wording
 from conftest import REPO, frictionless, validate_cli
+from schemas import numbers
 
 N = 1_000
 
@@ -89,3 +90,10 @@ def test_regions_grow_with_the_records():
     small, large = synthetic.build(200, seed=1), synthetic.build(20_000, seed=1)
     assert large.rows()["regions"] > small.rows()["regions"]
     assert large.rows()["sources"] == 20_000 // synthetic.RECORDS_PER_SOURCE
+
+
+def test_every_hedge_the_generator_writes_is_one_the_validator_reads():
+    unread = [(comparator, word) for comparator, words in wording.HEDGES.items() for word in words
+              if word and not numbers.states_hedge(f"{word} 180 billion yuan", comparator)]
+    assert unread == [], "hedges schemas.numbers.HEDGES does not read as their comparator's"
+    assert wording.HEDGES["="] == [""]  # '=' is stated with no hedge: its provenance is inferred
