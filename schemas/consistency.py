@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .descriptor import RECORD_TABLES, YEAR_FIELD
-from .frames import concat, position_in, row_of, texts
+from .frames import concat, position_in, row_of, spread, texts
 from .numbers import COMPARATOR_WORDS, human
 from .report import Finding, Problem
 from .structure import Typed
@@ -116,8 +116,9 @@ def records(typed: dict[str, Typed]) -> pd.DataFrame:
         parts.append(pd.DataFrame({**cols, "year": f["year"].astype("float64").to_numpy(),
                                    "value": f["value"].to_numpy(dtype="float64", na_value=np.nan),
                                    "line": t.table.lines, "resource": name}))
-    if not parts:
-        return pd.DataFrame(columns=[*TEXT, "year", "value", "line", "resource"])
+    if not parts:  # no usable record table: no records, in the columns and types of real ones
+        parts = [pd.DataFrame({**{c: _no_text(0) for c in TEXT}, "year": np.zeros(0), "value": np.zeros(0),
+                               "line": np.zeros(0, dtype=np.int64), "resource": pd.Series([], dtype=object)})]
     rec = concat(parts)
     rec["resource"] = rec["resource"].astype("category")
     keep = rec["record_id"].notna() & rec["value"].notna() & rec["year"].notna()
@@ -136,11 +137,12 @@ def check(typed: dict[str, Typed]) -> tuple[list[Problem], Findings]:
     by_code = defs.drop_duplicates("indicator").set_index("indicator").reindex(rec["indicator"].cat.categories)
     codes = rec["indicator"].cat.codes.to_numpy()
     for col in ("relation", "relates_to"):
-        rec[col] = np.where(codes >= 0, by_code[col].to_numpy(dtype=object)[np.maximum(codes, 0)], None)
+        rec[col] = spread(by_code[col].to_numpy(dtype=object), codes, None)
     # the indicator a relation points at, as a code of rec's indicator column (-1: none)
     rec["relates_code"] = position_in(pd.Index(pd.array(rec["relates_to"].fillna("").to_numpy(dtype=object),
                                                         dtype=rec["indicator"].cat.categories.dtype)),
                                       rec["indicator"].cat.categories)
+    rec["key"] = _key(rec)  # each row's own figure, as the checks look figures up
     problems, parts = currency_pairs(rec, typed)
     parts += [share_parts(rec, typed), share_base(rec), target_growth(rec), growth_prior(rec), same_figure(rec)]
     return problems, Findings(rec, [p for p in parts if p is not None])
@@ -197,7 +199,8 @@ def share_parts(rec: pd.DataFrame, typed) -> Part | None:
         return None
     regions = _frame(typed, "regions", ["region_id", "parent_id", "level"]).astype(object)
     nation = regions.loc[regions["level"] == "country", "region_id"]
-    parent = regions.set_index("region_id")["parent_id"]
+    # a repeated region_id is the structure layer's to report: here the last row's parent is taken
+    parent = regions.drop_duplicates("region_id", keep="last").set_index("region_id")["parent_id"]
     region_cats = rec["region_id"].cat.categories
     whole_region = np.where(rec["relation"].to_numpy()[shares] == "share_of_parent",
                             parent.reindex(rec["region_id"].astype(object).to_numpy()[shares]).to_numpy(),
@@ -265,6 +268,8 @@ def share_base(rec: pd.DataFrame) -> Part | None:
     out = groups.agg(low=("low", "max"), high=("high", "min"), n=("p_share", "size"))
     out["members"] = groups["p_share"].agg(list)
     out["parts"] = groups["p_part"].agg(list)
+    out["lows"] = groups["low"].agg(list)  # each member's implied base, for the sentence
+    out["highs"] = groups["high"].agg(list)
     out = out[out["n"] >= 2]
     out["status"] = np.where(out["low"] <= out["high"], "agrees", "disagrees")
     return Part("share_base", out.reset_index(drop=True), _render_share_base)
@@ -273,12 +278,8 @@ def share_base(rec: pd.DataFrame) -> Part | None:
 def _render_share_base(fs: Findings, r) -> Finding:
     c = fs.cell
     v = fs.rec["value"].to_numpy()
-    low, high, each = [], [], []
-    for s, p in zip(r.members, r.parts):
-        half = _half_unit(v[s])
-        lo_, hi_ = v[p] / ((v[s] + half) / 100), v[p] / ((v[s] - half) / 100)
-        low.append(lo_)
-        high.append(hi_)
+    each = []
+    for s, p, lo_, hi_ in zip(r.members, r.parts, r.lows, r.highs):
         u = c("unit", p)
         each.append(f"{human(v[p], u)} / {human(v[s], 'percent')} = {human(v[p] / (v[s] / 100), u, 4)} "
                     f"({human(lo_, u, 4)} to {human(hi_, u, 4)})")
@@ -289,7 +290,7 @@ def _render_share_base(fs: Findings, r) -> Finding:
                    f"the base, within the rounding of the stated share: {'; '.join(each)}. The implied bases "
                    f"{'overlap' if ok else 'do NOT overlap'}.",
                    [fs.ref(p) for p in r.members] + [fs.ref(p) for p in r.parts],
-                   {"implied_min": low, "implied_max": high})
+                   {"implied_min": list(r.lows), "implied_max": list(r.highs)})
 
 
 def target_growth(rec: pd.DataFrame) -> Part | None:
@@ -341,9 +342,8 @@ def growth_prior(rec: pd.DataFrame) -> Part | None:
     f.loc[approx, "hi"] *= 1 + APPROX
     # the stated prior year, if any: same region, indicator and table, the year before
     prior_year = rec["year"].to_numpy()[f["p_base"]] - 1
-    key = _key(rec)
     wanted = _key(rec, rows=f["p_base"].to_numpy(), year=prior_year)
-    table = pd.DataFrame({"key": key, "p_prior": np.arange(len(rec))})
+    table = pd.DataFrame({"key": rec["key"].to_numpy(), "p_prior": np.arange(len(rec))})
     f["key"] = wanted
     f = f.merge(table, on="key", how="left").drop(columns="key")
     f["p_prior"] = f["p_prior"].fillna(-1).astype(np.int64)
@@ -378,7 +378,7 @@ def _render_prior(fs: Findings, r) -> Finding:
 
 
 def same_figure(rec: pd.DataFrame) -> Part | None:
-    key = _key(rec)
+    key = rec["key"].to_numpy()
     f = pd.DataFrame({"key": key, "source": rec["source_id"].cat.codes.to_numpy()})
     sources = f.groupby("key")["source"].transform("nunique")
     rows = np.flatnonzero((sources > 1).to_numpy())
@@ -447,7 +447,7 @@ def _best(rec: pd.DataFrame, rows: np.ndarray, region_codes: np.ndarray) -> np.n
                       _key(rec, rows=rows, indicator=relates, region=region_codes), -1)
     left = pd.DataFrame({"key": wanted, "i": np.arange(len(rows)),
                          "source": rec["source_id"].cat.codes.to_numpy()[rows]})
-    right = pd.DataFrame({"key": _key(rec), "pos": np.arange(len(rec)),
+    right = pd.DataFrame({"key": rec["key"].to_numpy(), "pos": np.arange(len(rec)),
                           "match_source": rec["source_id"].cat.codes.to_numpy()})
     m = left.merge(right, on="key")
     m["other"] = m["source"] != m["match_source"]

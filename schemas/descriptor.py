@@ -144,22 +144,19 @@ def load(root: Path | str) -> Descriptor:
 _STANDARD = (
     "import json, sys\n"
     "import frictionless\n"
-    "report = frictionless.Package.validate_descriptor(json.load(sys.stdin))\n"
+    "with open(sys.argv[1], encoding='utf-8') as fh:\n"
+    "    report = frictionless.Package.validate_descriptor(json.load(fh))\n"
     "json.dump([[e.type, e.message] for e in report.errors], sys.stdout)\n"
 )
 
 
-def start_standard_check(desc: Descriptor) -> Callable[[], list[Problem]]:
-    """Start checking the descriptor against the Data Package standard, by frictionless (the official
-    reading of it), in a second process: importing frictionless costs as much as checking a small
-    package, so it runs beside the table checks. Returns a function that waits for the answer."""
-    proc = subprocess.Popen([sys.executable, "-c", _STANDARD], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+def start_standard_check(root: Path | str) -> Callable[[], list[Problem]]:
+    """Start checking the package's descriptor against the Data Package standard, by frictionless (the
+    official reading of it), in a second process: importing frictionless costs as much as checking a small
+    package, so it runs beside the table checks. It reads the file itself, so that a caller can start it
+    before loading anything. Returns a function that waits for the answer."""
+    proc = subprocess.Popen([sys.executable, "-c", _STANDARD, str(Path(root) / DESCRIPTOR)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, encoding="utf-8")
-    try:
-        proc.stdin.write(json.dumps(desc.raw))
-        proc.stdin.close()
-    except BrokenPipeError:
-        pass
 
     def result() -> list[Problem]:
         with proc.stdout, proc.stderr:

@@ -50,6 +50,12 @@ def text_lengths(values: pd.Series) -> pd.Series:
     return pd.Series(out, index=values.index)
 
 
+def spread(per_category: np.ndarray, codes: np.ndarray, missing) -> np.ndarray:
+    """Each row's value from its category's (by its code), `missing` where the row has none
+    (code -1): -1 picks the appended `missing`, so a column with no texts at all needs no special case."""
+    return np.append(per_category, missing)[codes]
+
+
 def row_of(ids: pd.Series, of: pd.Series) -> np.ndarray:
     """For each row of `ids`, the first row of `of` holding the same text; -1 where none does."""
     of_codes = codes(of)
@@ -58,9 +64,7 @@ def row_of(ids: pd.Series, of: pd.Series) -> np.ndarray:
     rows = np.flatnonzero(present)
     first_row[of_codes[rows][::-1]] = rows[::-1]  # the earliest row wins
     in_of = position_in(ids.cat.categories, of.cat.categories)
-    per_category = np.where(in_of >= 0, first_row[np.maximum(in_of, 0)], -1)
-    id_codes = codes(ids)
-    return np.where(id_codes >= 0, per_category[np.maximum(id_codes, 0)], -1)
+    return spread(spread(first_row, in_of, -1), codes(ids), -1)
 
 
 def texts(column: pd.Series) -> np.ndarray:
@@ -79,7 +83,7 @@ def same_text(a: pd.Series, b: pd.Series) -> np.ndarray:
     """Row-wise equality of two categorical columns whose categories differ (missing equals missing)."""
     a_in_b = position_in(a.cat.categories, b.cat.categories)
     ac, bc = codes(a), codes(b)
-    mapped = np.where(ac >= 0, a_in_b[np.maximum(ac, 0)], -2)  # -2: a's text absent from b's categories
+    mapped = spread(a_in_b, ac, -2)  # -2: a's text absent from b's categories (or a's row empty)
     return np.where(ac < 0, bc < 0, mapped == bc)
 
 

@@ -90,16 +90,12 @@ def _column(f: Field) -> tuple[pa.Column, list]:
 
 
 def schema_for(res: Resource, rules: list[Rule]) -> Schema:
-    """The resource's Pandera schema: its columns from the descriptor and, as DataFrame checks, the rules.
-
-    Pandera drops the failures of a check whose result holds NA: every rule's result is made plain
-    True/False, and an undecidable row a failure, so that nothing passes unseen."""
+    """The resource's Pandera schema, its columns from the descriptor, with the rules beside it: `run`
+    makes the rules DataFrame checks, on the rows it shows them."""
     columns, says = {}, {}
     for f in res.fields:
         columns[f.name], says[f.name] = _column(f)
-    checks = [pa.Check(lambda df, r=r: r.ok(df).fillna(False).astype(bool), name=f"rule{i}")
-              for i, r in enumerate(rules)]
-    return Schema(pa.DataFrameSchema(columns, checks=checks, name=res.name), says, rules)
+    return Schema(pa.DataFrameSchema(columns, name=res.name), says, rules)
 
 
 def validate(desc: Descriptor, typed: dict[str, Typed]) -> list[Problem]:
@@ -155,6 +151,8 @@ def run(schema: Schema, t: Typed) -> list[Problem]:
             shown[key] = (frame, inverse)
     for key, numbers in groups.items():
         frame, inverse = shown[key]
+        # Pandera drops the failures of a check whose result holds NA: every rule's result is made plain
+        # True/False, and an undecidable row a failure, so that nothing passes unseen.
         checks = [pa.Check(lambda df, r=schema.rules[i]: r.ok(df).fillna(False).astype(bool), name=f"rule{i}")
                   for i in numbers]
         cases = _failures(pa.DataFrameSchema(checks=checks), frame, t, problems, schema)
@@ -259,11 +257,12 @@ def _record_rules(name: str, res: Resource, typed: dict[str, Typed]) -> list[Rul
         """The definition's `col` for each row's indicator ('' for text it does not have): looked up once
         per distinct indicator, then spread to the rows."""
         per_code = defs[col].reindex(df["indicator"].cat.categories)
-        per_code = per_code if col in ("min", "max", "qualitative") else per_code.astype(object).fillna("")
-        codes = df["indicator"].cat.codes.to_numpy()
-        out = per_code.take(np.maximum(codes, 0)).set_axis(df.index)
-        return out.where(pd.Series(codes >= 0, index=df.index)) if col in ("min", "max", "qualitative") \
-            else out.where(pd.Series(codes >= 0, index=df.index), "")
+        text = col not in ("min", "max", "qualitative")
+        if text:
+            per_code = per_code.astype(object).fillna("")
+        # a row with no indicator (code -1) takes the value appended last, as frames.spread does
+        per_code = pd.concat([per_code, pd.Series(["" if text else None], dtype=per_code.dtype)], ignore_index=True)
+        return per_code.take(df["indicator"].cat.codes.to_numpy()).set_axis(df.index)
 
     def known(df):
         return df["indicator"].isin(defs.index)
@@ -416,7 +415,8 @@ def _finding_rules(typed) -> list[Rule]:
                         f"{' '.join(unknown_records(r['records']))}", "record_ids of indicators.csv or targets.csv")),
         Rule("other_sources", ("other_sources", "source_id"),
              lambda df: df["other_sources"].map(lambda c: not unknown(c, sources)).astype(bool)
-             & ~df.apply(lambda r: isinstance(r["other_sources"], str) and r["source_id"] in r["other_sources"].split(), axis=1).astype(bool),
+             & ~df.apply(lambda r: isinstance(r["other_sources"], str) and isinstance(r["source_id"], str)
+                        and r["source_id"] in r["other_sources"].split(), axis=1).astype(bool),
              lambda r: (f"other_sources {r['other_sources']!r} names an unknown source or repeats source_id",
                         "source_ids of sources.csv other than source_id")),
     ]

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .csvfile import Table
 from .descriptor import Descriptor, Resource
-from .frames import position_in
+from .frames import row_of
 from .report import Problem
 
 INTEGER = r"^[+-]?[0-9]+$"
@@ -135,10 +135,7 @@ def foreign_keys(desc: Descriptor, t: Typed, typed: dict[str, Typed]) -> list[Pr
             parent, child = other.frame[fk.ref_fields[0]], here.iloc[:, 0]
             if isinstance(child.dtype, pd.CategoricalDtype) and isinstance(parent.dtype, pd.CategoricalDtype):
                 # membership decided once per distinct text, then spread to the rows by code
-                used = parent.cat.categories[np.unique(parent.cat.codes[parent.cat.codes >= 0])]
-                in_parent = position_in(child.cat.categories, used) >= 0
-                c = child.cat.codes.to_numpy()
-                found = np.where(c >= 0, in_parent[np.maximum(c, 0)] if len(in_parent) else False, False)
+                found = row_of(child, parent) >= 0
             else:
                 found = child.isin(parent.dropna().unique()).to_numpy()
         else:
@@ -163,7 +160,6 @@ class Keys:
     """
 
     def __init__(self, resource: Resource, remember_cells: bool = True):
-        self.resource = resource
         self.remember_cells = remember_cells  # a streamed table keeps only hashes and lines
         self.sets = []
         pk = list(resource.primary_key)
@@ -190,9 +186,10 @@ class Keys:
                     problems.append(Problem("structure", t.file, int(line), ",".join(cols), "primary key is empty",
                                             "a value in every primary key field", "primary-key"))
             keep = ~null
-            h1 = pd.util.hash_pandas_object(frame[keep], index=False, hash_key="schemas-keys-one").to_numpy()
-            h2 = pd.util.hash_pandas_object(frame[keep], index=False, hash_key="schemas-keys-two").to_numpy()
-            self.seen[i].append((h1, h2, t.lines(keep).astype(np.int32), frame[keep] if self.remember_cells else None))
+            kept = frame[keep]
+            h1 = pd.util.hash_pandas_object(kept, index=False, hash_key="schemas-keys-one").to_numpy()
+            h2 = pd.util.hash_pandas_object(kept, index=False, hash_key="schemas-keys-two").to_numpy()
+            self.seen[i].append((h1, h2, t.lines(keep).astype(np.int32), kept if self.remember_cells else None))
         return problems
 
     def finish(self) -> list[Problem]:
@@ -204,23 +201,15 @@ class Keys:
             h1 = np.concatenate([p[0] for p in parts])
             h2 = np.concatenate([p[1] for p in parts])
             lines = np.concatenate([p[2] for p in parts])
-            order = np.argsort(h1, kind="stable")  # rows arrive in line order: a stable sort keeps it
-            h1 = h1[order]
-            same_first = np.flatnonzero(h1[1:] == h1[:-1])
-            if not len(same_first):
+            # rows arrive in line order and the sort is stable: in each run of one key, the first row comes first
+            order = np.lexsort((h2, h1))
+            h1, h2, lines = h1[order], h2[order], lines[order]
+            repeat = np.zeros(len(order), dtype=bool)
+            repeat[1:] = (h1[1:] == h1[:-1]) & (h2[1:] == h2[:-1])
+            if not repeat.any():
                 continue
-            where = {}  # repeated line -> the line it repeats; runs of one first hash are few and short
-            for run in np.split(same_first, np.flatnonzero(np.diff(same_first) > 1) + 1):
-                members = order[np.arange(run[0], run[-1] + 2)]
-                first_of = {}
-                for m in members:
-                    key = int(h2[m])
-                    if key in first_of:
-                        where[int(lines[m])] = int(lines[first_of[key]])
-                    else:
-                        first_of[key] = m
-            if not where:
-                continue
+            first = np.maximum.accumulate(np.where(repeat, 0, np.arange(len(order))))  # each row's run start
+            where = dict(zip(lines[repeat].tolist(), lines[first[repeat]].tolist()))  # line -> the line it repeats
             shown = _cells_at(parts, set(where))
             for line, first_line in sorted(where.items()):
                 value = f" {shown[line]!r}" if line in shown else f" ({', '.join(cols)})"
@@ -238,6 +227,6 @@ def _cells_at(parts, lines: set[int]) -> dict[int, str]:
         if frame is None:
             continue
         hit = np.flatnonzero(np.isin(part_lines, list(lines)))
-        for pos in hit:
-            out[int(part_lines[pos])] = ",".join(str(v) for v in frame.iloc[pos])
+        for line, cells in zip(part_lines[hit].tolist(), frame.iloc[hit].itertuples(index=False)):
+            out[line] = ",".join(str(v) for v in cells)
     return out

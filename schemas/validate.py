@@ -32,7 +32,7 @@ def validate(root: Path | str, archive: Path | str | None = None, keep_tables: b
             raise descriptor.UnusableInput(f"{archive}: archive folder not found; expected the folder of archived "
                                            "article texts (e.g. ../shared/sources)")
     desc = descriptor.load(root)
-    standard = standard or descriptor.start_standard_check(desc)
+    standard = standard or descriptor.start_standard_check(root)
     report = Report(archive=str(archive) if archive is not None else None)
     report.add(descriptor.check(desc))
     typed = {}

@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # The official descriptor check runs in a second process: started before the half second of
         # importing pandas and pandera, it is done by the time the tables are.
-        standard = descriptor.start_standard_check(descriptor.load(Path(args.root)))
+        standard = descriptor.start_standard_check(args.root)
         from schemas.validate import validate
         report = validate(args.root, args.archive or None, keep_tables=False, standard=standard)
     except descriptor.UnusableInput as exc:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import sys
 
+import pytest
+
 from conftest import REPO, table
 from damage import SH_COMPANIES
 
@@ -102,3 +104,55 @@ def test_the_text_report_lists_a_bounded_number_of_findings(repo):
     out = io.StringIO()
     many.write_json(out)
     assert out.getvalue().count('"check":') == len(many.findings)
+
+
+def _empty_column(table_name, column):
+    def damage(pkg):
+        t = table(pkg, table_name)
+        for line in range(2, len(t.rows) + 1):
+            t.set(line, column, "")
+        t.save()
+    return damage
+
+
+def _header_only(*names):
+    def damage(pkg):
+        for name in names:
+            t = table(pkg, name)
+            t.rows = t.rows[:1]
+            t.save()
+    return damage
+
+
+def _repeat_region(pkg):
+    t = table(pkg, "regions")
+    t.rows.append(list(t.rows[t.line_of("region_id", "beijing") - 1]))
+    t.save()
+
+
+def _no_record_table(pkg):
+    """Neither record table has a `value` column: the consistency layer has no records to compare."""
+    for name in ("indicators", "targets"):
+        t = table(pkg, name)
+        t.header[t.header.index("value")] = "amount"
+        t.save()
+
+
+@pytest.mark.parametrize("damage", [
+    _empty_column("indicators", "equivalent_of"),  # no text at all in a column: nothing to look up in
+    _empty_column("regions", "parent_id"),
+    _empty_column("provenance", "evidence"),
+    _header_only("indicators"),  # provenance still names its records
+    _repeat_region,  # the structure layer reports the repeat; the consistency layer must still run
+    _no_record_table,
+    _empty_column("indicators", "indicator"),
+    _empty_column("sources", "sha256"),
+    _empty_column("findings", "source_id"),
+], ids=["no-equivalent_of", "no-parent_id", "no-evidence", "no-indicators", "repeated-region", "no-record-table",
+        "no-indicator", "no-sha256", "no-finding-source"])
+def test_a_package_the_checks_find_odd_is_reported_not_a_crash(package, archive, damage):
+    """Damage that leaves a check nothing to work on (an empty column, an empty or unusable table) or a
+    repeated key is for the problems to name: every check still runs, none fails."""
+    damage(package)
+    report = validate(package, archive)
+    assert not [p for p in report.problems if p.code == "check-error"]
