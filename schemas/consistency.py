@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -49,25 +49,29 @@ class Part:
 
     check: str
     frame: pd.DataFrame
-    render: Callable[["Findings", object], Finding]
+    render: Callable[["Findings", pd.DataFrame], Iterator[Finding]]  # the findings of these rows, in order
 
 
 class Findings(Sequence):
-    """All findings, as columns; each Finding (with its sentence) is made when read."""
+    """All findings, as columns; each Finding (with its sentence) is made when read.
+
+    A renderer takes a whole frame of one check's rows and reads the records' cells from plain lists, so a
+    sentence costs string formatting, not a lookup through pandas per cell."""
 
     def __init__(self, rec: pd.DataFrame | None = None, parts: list[Part] | None = None):
         self.rec = rec
         self.parts = [p for p in (parts or []) if len(p.frame)]
         self._ends = np.cumsum([len(p.frame) for p in self.parts])
         self._plain: dict = {}
+        self._human: dict = {}
+        self._refs: list[list] | None = None
 
     def __len__(self) -> int:
         return int(self._ends[-1]) if len(self._ends) else 0
 
     def __iter__(self):
         for part in self.parts:
-            for row in part.frame.itertuples(index=False):
-                yield part.render(self, row)
+            yield from part.render(self, part.frame)
 
     def __getitem__(self, i):
         if isinstance(i, slice):
@@ -77,7 +81,7 @@ class Findings(Sequence):
         k = int(np.searchsorted(self._ends, i, side="right"))
         start = int(self._ends[k - 1]) if k else 0
         part = self.parts[k]
-        return part.render(self, next(part.frame.iloc[[i - start]].itertuples(index=False)))
+        return next(part.render(self, part.frame.iloc[[i - start]]))
 
     def counts(self) -> dict[tuple[str, str], int]:
         out: dict[tuple[str, str], int] = {}
@@ -87,20 +91,34 @@ class Findings(Sequence):
         return out
 
     def ref(self, pos) -> dict:
-        return {"resource": self.cell("resource", pos), "record_id": self.cell("record_id", pos),
-                "source_id": self.cell("source_id", pos), "line": int(self.cell("line", pos))}
+        if self._refs is None:
+            self._refs = self.columns("resource", "record_id", "source_id", "line")
+        resource, record_id, source_id, line = self._refs
+        return {"resource": resource[pos], "record_id": record_id[pos], "source_id": source_id[pos],
+                "line": int(line[pos])}
 
-    def cell(self, col: str, pos):
-        """One cell of the records, for a sentence: each column becomes a plain list when first read."""
-        column = self._plain.get(col)
-        if column is None:
-            series = self.rec[col]
-            if isinstance(series.dtype, pd.CategoricalDtype):
-                column = texts(series).tolist()
-            else:
-                column = [None if v != v else v for v in series.tolist()]
-            self._plain[col] = column
-        return column[pos]
+    def columns(self, *cols: str) -> list[list]:
+        """Columns of the records as plain lists (None where missing), each made when first asked for."""
+        out = []
+        for col in cols:
+            column = self._plain.get(col)
+            if column is None:
+                series = self.rec[col]
+                if isinstance(series.dtype, pd.CategoricalDtype):
+                    column = texts(series).tolist()
+                else:
+                    column = [None if v != v else v for v in series.tolist()]
+                self._plain[col] = column
+            out.append(column)
+        return out
+
+    def human(self, value, unit, digits: int | None = None) -> str:
+        """numbers.human, once per distinct figure: a million findings state far fewer distinct figures."""
+        key = (value, unit, digits)
+        said = self._human.get(key)
+        if said is None:
+            said = self._human[key] = human(value, unit, digits)
+        return said
 
 
 def records(typed: dict[str, Typed]) -> pd.DataFrame:
@@ -176,21 +194,24 @@ def currency_pairs(rec: pd.DataFrame, typed) -> tuple[list[Problem], list[Part]]
     return problems, [Part("currency_pair", f.reset_index(drop=True), _render_currency)]
 
 
-def _render_currency(fs: Findings, r) -> Finding:
-    said = f"{human(r.yuan, 'CNY')} {_hedge(fs.cell('comparator', r.p_base))}= {human(r.usd, 'USD')} " \
-           f"{_hedge(fs.cell('comparator', r.p_usd))}"
-    year = None if pd.isna(r.year) else int(r.year)
-    if r.status == "no_band":
-        band = f"no band for {year} in exchange_rate_bands.csv"
-    else:
-        band = (f"{'inside' if r.status == 'inside_band' else 'OUTSIDE'} the {year} band of {r.min_cny_per_usd} to "
-                f"{r.max_cny_per_usd} ({str(r.source).split(':')[0]})")
-    figures = {"yuan": r.yuan, "usd": r.usd, "cny_per_usd": round(r.rate, 4), "year": year,
-               "band_min": _num(r.min_cny_per_usd), "band_max": _num(r.max_cny_per_usd)}
-    return Finding("currency_pair", r.status,
-                   f"{fs.cell('region_id', r.p_usd)} {fs.cell('indicator', r.p_base)} {int(fs.cell('year', r.p_usd))} "
-                   f"({fs.cell('source_id', r.p_usd)}): {said.strip()} implies {r.rate:.4f} yuan per US dollar, {band}.",
-                   [fs.ref(r.p_usd), fs.ref(r.p_base)], figures)
+def _render_currency(fs: Findings, f: pd.DataFrame) -> Iterator[Finding]:
+    region, indicator, year_of, source, comparator = fs.columns("region_id", "indicator", "year", "source_id",
+                                                                "comparator")
+    for r in f.itertuples(index=False):
+        said = f"{fs.human(r.yuan, 'CNY')} {_hedge(comparator[r.p_base])}= {fs.human(r.usd, 'USD')} " \
+               f"{_hedge(comparator[r.p_usd])}"
+        year = None if pd.isna(r.year) else int(r.year)
+        if r.status == "no_band":
+            band = f"no band for {year} in exchange_rate_bands.csv"
+        else:
+            band = (f"{'inside' if r.status == 'inside_band' else 'OUTSIDE'} the {year} band of {r.min_cny_per_usd} "
+                    f"to {r.max_cny_per_usd} ({str(r.source).split(':')[0]})")
+        figures = {"yuan": r.yuan, "usd": r.usd, "cny_per_usd": round(r.rate, 4), "year": year,
+                   "band_min": _num(r.min_cny_per_usd), "band_max": _num(r.max_cny_per_usd)}
+        yield Finding("currency_pair", r.status,
+                      f"{region[r.p_usd]} {indicator[r.p_base]} {int(year_of[r.p_usd])} ({source[r.p_usd]}): "
+                      f"{said.strip()} implies {r.rate:.4f} yuan per US dollar, {band}.",
+                      [fs.ref(r.p_usd), fs.ref(r.p_base)], figures)
 
 
 def share_parts(rec: pd.DataFrame, typed) -> Part | None:
@@ -226,30 +247,33 @@ def share_parts(rec: pd.DataFrame, typed) -> Part | None:
     return Part("share_parts", f.reset_index(drop=True), _render_share)
 
 
-def _render_share(fs: Findings, r) -> Finding:
-    c = fs.cell
-    unit = c("unit", r.p_part)
-    stated = f"{human(r.share, 'percent')} ({_words(c('comparator', r.p_share))})"
-    parts = f"{human(r.part, unit)} {_hedge(c('comparator', r.p_part))}".strip()
-    head = f"{c('region_id', r.p_share)} {c('indicator', r.p_share)} {int(c('year', r.p_share))} ({c('source_id', r.p_share)})"
-    if r.status == "implied":
-        implied = r.part / (r.share / 100)
-        direction = {">": "below", ">=": "at most", "<": "above", "<=": "at least"}.get(c("comparator", r.p_share),
-                                                                                       "about")
-        relates = fs.cell("relates_to", r.p_share)
-        return Finding("share_parts", "implied",
-                       f"{head}: {parts} as {stated} of {r.whole_region} implies a {r.whole_region} {relates} "
-                       f"{direction} {human(implied, unit, 4)}; no {r.whole_region} figure to check it against.",
-                       [fs.ref(r.p_share), fs.ref(r.p_part)],
-                       {"share": r.share, "part": r.part, "implied_whole": implied})
-    ok = r.status == "agrees"
-    return Finding("share_parts", r.status,
-                   f"{head}: stated {stated}; {parts} / {human(r.whole, c('unit', r.p_whole))} "
-                   f"{_hedge(c('comparator', r.p_whole))}= {r.computed:.2f}%, {'within' if ok else 'OUTSIDE'} "
-                   f"{_interval_text(r.lo, r.hi)}.",
-                   [fs.ref(r.p_share), fs.ref(r.p_part), fs.ref(r.p_whole)],
-                   {"stated": r.share, "part": r.part, "whole": r.whole, "computed": round(r.computed, 4),
-                    "accepted_min": r.lo, "accepted_max": r.hi})
+def _render_share(fs: Findings, f: pd.DataFrame) -> Iterator[Finding]:
+    region, indicator, year, source, unit_of, comparator, relates_to = fs.columns(
+        "region_id", "indicator", "year", "source_id", "unit", "comparator", "relates_to")
+    for r in f.itertuples(index=False):
+        unit = unit_of[r.p_part]
+        stated = f"{fs.human(r.share, 'percent')} ({_words(comparator[r.p_share])})"
+        parts = f"{fs.human(r.part, unit)} {_hedge(comparator[r.p_part])}".strip()
+        head = f"{region[r.p_share]} {indicator[r.p_share]} {int(year[r.p_share])} ({source[r.p_share]})"
+        if r.status == "implied":
+            implied = r.part / (r.share / 100)
+            direction = {">": "below", ">=": "at most", "<": "above", "<=": "at least"}.get(comparator[r.p_share],
+                                                                                           "about")
+            yield Finding("share_parts", "implied",
+                          f"{head}: {parts} as {stated} of {r.whole_region} implies a {r.whole_region} "
+                          f"{relates_to[r.p_share]} {direction} {fs.human(implied, unit, 4)}; no {r.whole_region} "
+                          f"figure to check it against.",
+                          [fs.ref(r.p_share), fs.ref(r.p_part)],
+                          {"share": r.share, "part": r.part, "implied_whole": implied})
+            continue
+        ok = r.status == "agrees"
+        yield Finding("share_parts", r.status,
+                      f"{head}: stated {stated}; {parts} / {fs.human(r.whole, unit_of[r.p_whole])} "
+                      f"{_hedge(comparator[r.p_whole])}= {r.computed:.2f}%, {'within' if ok else 'OUTSIDE'} "
+                      f"{_interval_text(r.lo, r.hi)}.",
+                      [fs.ref(r.p_share), fs.ref(r.p_part), fs.ref(r.p_whole)],
+                      {"stated": r.share, "part": r.part, "whole": r.whole, "computed": round(r.computed, 4),
+                       "accepted_min": _num(r.lo), "accepted_max": _num(r.hi)})
 
 
 def share_base(rec: pd.DataFrame) -> Part | None:
@@ -275,22 +299,23 @@ def share_base(rec: pd.DataFrame) -> Part | None:
     return Part("share_base", out.reset_index(drop=True), _render_share_base)
 
 
-def _render_share_base(fs: Findings, r) -> Finding:
-    c = fs.cell
+def _render_share_base(fs: Findings, f: pd.DataFrame) -> Iterator[Finding]:
+    region, indicator, source, unit = fs.columns("region_id", "indicator", "source_id", "unit")
     v = fs.rec["value"].to_numpy()
-    each = []
-    for s, p, lo_, hi_ in zip(r.members, r.parts, r.lows, r.highs):
-        u = c("unit", p)
-        each.append(f"{human(v[p], u)} / {human(v[s], 'percent')} = {human(v[p] / (v[s] / 100), u, 4)} "
-                    f"({human(lo_, u, 4)} to {human(hi_, u, 4)})")
-    ok = r.status == "agrees"
-    first = r.members[0]
-    return Finding("share_base", r.status,
-                   f"{c('region_id', first)} {c('indicator', first)} ({c('source_id', first)}): each share implies "
-                   f"the base, within the rounding of the stated share: {'; '.join(each)}. The implied bases "
-                   f"{'overlap' if ok else 'do NOT overlap'}.",
-                   [fs.ref(p) for p in r.members] + [fs.ref(p) for p in r.parts],
-                   {"implied_min": list(r.lows), "implied_max": list(r.highs)})
+    for r in f.itertuples(index=False):
+        each = []
+        for s, p, lo_, hi_ in zip(r.members, r.parts, r.lows, r.highs):
+            u = unit[p]
+            each.append(f"{human(v[p], u)} / {human(v[s], 'percent')} = {human(v[p] / (v[s] / 100), u, 4)} "
+                        f"({human(lo_, u, 4)} to {human(hi_, u, 4)})")
+        ok = r.status == "agrees"
+        first = r.members[0]
+        yield Finding("share_base", r.status,
+                      f"{region[first]} {indicator[first]} ({source[first]}): each share implies the base, within "
+                      f"the rounding of the stated share: {'; '.join(each)}. The implied bases "
+                      f"{'overlap' if ok else 'do NOT overlap'}.",
+                      [fs.ref(p) for p in r.members] + [fs.ref(p) for p in r.parts],
+                      {"implied_min": list(r.lows), "implied_max": list(r.highs)})
 
 
 def target_growth(rec: pd.DataFrame) -> Part | None:
@@ -312,18 +337,18 @@ def target_growth(rec: pd.DataFrame) -> Part | None:
                 _render_growth)
 
 
-def _render_growth(fs: Findings, r) -> Finding:
-    c = fs.cell
-    o, t = r.p_obs, r.p_target
-    years = int(r.years)
-    return Finding("target_growth", "implied",
-                   f"{c('region_id', t)} {c('indicator', t)}: from {human(c('value', o), c('unit', o))} "
-                   f"{_hedge(c('comparator', o))}in {int(c('year', o))} ({c('source_id', o)}) to "
-                   f"{human(c('value', t), c('unit', t))} {_hedge(c('comparator', t))}by {int(c('year', t))} "
-                   f"({c('source_id', t)}) needs {r.rate:.1f}% a year over {years} year(s).",
-                   [fs.ref(o), fs.ref(t)],
-                   {"from": c("value", o), "to": c("value", t), "years": years,
-                    "yearly_growth_percent": round(r.rate, 2)})
+def _render_growth(fs: Findings, f: pd.DataFrame) -> Iterator[Finding]:
+    region, indicator, value, unit, comparator, year, source = fs.columns(
+        "region_id", "indicator", "value", "unit", "comparator", "year", "source_id")
+    for o, t, years, rate in zip(f["p_obs"].tolist(), f["p_target"].tolist(), f["years"].tolist(),
+                                 f["rate"].tolist()):
+        years = int(years)
+        yield Finding("target_growth", "implied",
+                      f"{region[t]} {indicator[t]}: from {fs.human(value[o], unit[o])} {_hedge(comparator[o])}in "
+                      f"{int(year[o])} ({source[o]}) to {fs.human(value[t], unit[t])} {_hedge(comparator[t])}by "
+                      f"{int(year[t])} ({source[t]}) needs {rate:.1f}% a year over {years} year(s).",
+                      [fs.ref(o), fs.ref(t)],
+                      {"from": value[o], "to": value[t], "years": years, "yearly_growth_percent": round(rate, 2)})
 
 
 def growth_prior(rec: pd.DataFrame) -> Part | None:
@@ -356,25 +381,27 @@ def growth_prior(rec: pd.DataFrame) -> Part | None:
     return Part("growth_prior", f.reset_index(drop=True), _render_prior)
 
 
-def _render_prior(fs: Findings, r) -> Finding:
-    c = fs.cell
-    b, g = r.p_base, r.p_growth
-    unit = c("unit", b)
-    bound = f"{COMPARATOR_WORDS[c('comparator', b)]} " if c("comparator", b) in (">", ">=", "<", "<=") else ""
-    prior = int(c("year", b)) - 1
-    head = (f"{c('region_id', g)} {c('relates_to', g)}: {human(c('value', b), unit)} "
-            f"{_hedge(c('comparator', b))}in {int(c('year', b))} after {human(c('value', g), 'percent')} growth "
-            f"({c('source_id', g)}) implies {bound}{human(r.mid, unit, 4)} in {prior} ({_range(r.lo, r.hi, unit)} "
-            f"within the rounding of the rate)")
-    refs = [fs.ref(g), fs.ref(b)]
-    if r.status == "implied":
-        return Finding("growth_prior", "implied", head + f"; no {prior} figure to compare.", refs,
-                       {"implied_prior": r.mid, "min": _num(r.lo), "max": _num(r.hi)})
-    p = r.p_prior
-    return Finding("growth_prior", r.status,
-                   head + f"; {c('source_id', p)} states {_hedge(c('comparator', p))}{human(c('value', p), c('unit', p))}: "
-                   f"{'consistent' if r.status == 'agrees' else 'NOT consistent'}.",
-                   refs + [fs.ref(p)], {"implied_prior": r.mid, "stated_prior": c("value", p)})
+def _render_prior(fs: Findings, f: pd.DataFrame) -> Iterator[Finding]:
+    region, relates_to, value, unit_of, comparator, year, source = fs.columns(
+        "region_id", "relates_to", "value", "unit", "comparator", "year", "source_id")
+    for r in f.itertuples(index=False):
+        b, g = r.p_base, r.p_growth
+        unit = unit_of[b]
+        bound = f"{COMPARATOR_WORDS[comparator[b]]} " if comparator[b] in (">", ">=", "<", "<=") else ""
+        prior = int(year[b]) - 1
+        head = (f"{region[g]} {relates_to[g]}: {fs.human(value[b], unit)} {_hedge(comparator[b])}in {int(year[b])} "
+                f"after {fs.human(value[g], 'percent')} growth ({source[g]}) implies {bound}{human(r.mid, unit, 4)} "
+                f"in {prior} ({_range(r.lo, r.hi, unit)} within the rounding of the rate)")
+        refs = [fs.ref(g), fs.ref(b)]
+        if r.status == "implied":
+            yield Finding("growth_prior", "implied", head + f"; no {prior} figure to compare.", refs,
+                          {"implied_prior": r.mid, "min": _num(r.lo), "max": _num(r.hi)})
+            continue
+        p = r.p_prior
+        yield Finding("growth_prior", r.status,
+                      head + f"; {source[p]} states {_hedge(comparator[p])}{fs.human(value[p], unit_of[p])}: "
+                      f"{'consistent' if r.status == 'agrees' else 'NOT consistent'}.",
+                      refs + [fs.ref(p)], {"implied_prior": r.mid, "stated_prior": value[p]})
 
 
 def same_figure(rec: pd.DataFrame) -> Part | None:
@@ -393,20 +420,21 @@ def same_figure(rec: pd.DataFrame) -> Part | None:
     return Part("same_figure", out.reset_index(drop=True), _render_same)
 
 
-def _render_same(fs: Findings, r) -> Finding:
-    c = fs.cell
-    first = r.members[0]
-    ok = r.status == "agrees"
-    said = "; ".join(f"{c('source_id', p)}: {_hedge(c('comparator', p))}{human(c('value', p), c('unit', p))}"
-                     for p in r.members)
-    targets = c("resource", first) == "targets"
-    n = len({c("source_id", p) for p in r.members})
-    return Finding("same_figure", r.status,
-                   f"{c('region_id', first)} {c('indicator', first)} {'by ' if targets else ''}{int(c('year', first))}, "
-                   f"one {'target' if targets else 'figure'} from {n} sources: {said}. "
-                   f"{'They agree' if ok else 'They CONFLICT'}{'' if ok else ' (no value satisfies them all)'}.",
-                   [fs.ref(p) for p in r.members],
-                   {"values": [c("value", p) for p in r.members], "comparators": [c("comparator", p) for p in r.members]})
+def _render_same(fs: Findings, f: pd.DataFrame) -> Iterator[Finding]:
+    region, indicator, year, source, value, unit, comparator, resource = fs.columns(
+        "region_id", "indicator", "year", "source_id", "value", "unit", "comparator", "resource")
+    for members, status in zip(f["members"].tolist(), f["status"].tolist()):
+        first = members[0]
+        ok = status == "agrees"
+        said = "; ".join(f"{source[p]}: {_hedge(comparator[p])}{fs.human(value[p], unit[p])}" for p in members)
+        targets = resource[first] == "targets"
+        n = len({source[p] for p in members})
+        yield Finding("same_figure", status,
+                      f"{region[first]} {indicator[first]} {'by ' if targets else ''}{int(year[first])}, "
+                      f"one {'target' if targets else 'figure'} from {n} sources: {said}. "
+                      f"{'They agree' if ok else 'They CONFLICT'}{'' if ok else ' (no value satisfies them all)'}.",
+                      [fs.ref(p) for p in members],
+                      {"values": [value[p] for p in members], "comparators": [comparator[p] for p in members]})
 
 
 # ---------------------------------------------------------------- helpers

@@ -23,8 +23,9 @@ def validate(root: Path | str, archive: Path | str | None = None, keep_tables: b
     """Validate the package at `root`; raise descriptor.UnusableInput when it cannot be read at all.
 
     With keep_tables, `report.tables` holds every typed table (the docs and the release read them);
-    without, provenance is not kept once checked. `standard` is the check against the Data Package
-    standard when the caller has started it already (descriptor.start_standard_check)."""
+    without, none is kept once checked (the findings keep the records they need), so a report of half a
+    million findings is written without the whole tables in memory. `standard` is the check against the
+    Data Package standard when the caller has started it already (descriptor.start_standard_check)."""
     root = Path(root)
     if archive is not None:
         archive = Path(archive)
@@ -79,9 +80,10 @@ def validate(root: Path | str, archive: Path | str | None = None, keep_tables: b
     report.add(problems)
     report.add(standard())
     report.findings = findings
-    report.tables = {name: t.frame for name, t in typed.items()}
-    if keep_tables and kept:
-        report.tables[STREAMED] = concat(kept)
+    if keep_tables:
+        report.tables = {name: t.frame for name, t in typed.items()}
+        if kept:
+            report.tables[STREAMED] = concat(kept)
     return report
 
 

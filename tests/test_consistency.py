@@ -2,8 +2,10 @@
 numbers worked out here by hand."""
 from __future__ import annotations
 
+import json
+
 import pytest
-from conftest import table
+from conftest import table, validate_cli
 from damage import SZ_SHARE
 
 from schemas import consistency
@@ -47,6 +49,22 @@ def test_a_share_that_disagrees_with_its_parts(package):
     set_value(package, "indicators", SZ_SHARE, "50")
     (f,) = findings(package, "share_parts", record_id=SZ_SHARE)
     assert f.status == "disagrees" and "OUTSIDE" in f.summary
+
+
+def test_an_open_bound_is_null_in_the_json_report_not_infinity(package):
+    """'More than 44 per cent' admits any share above 44: JSON has no infinity, and a report that writes
+    `Infinity` is refused by strict readers (jq, JavaScript's JSON.parse, Go)."""
+    t = table(package, "indicators")
+    t.set(t.line_of("record_id", SZ_SHARE), "comparator", ">").save()
+    (f,) = findings(package, "share_parts", record_id=SZ_SHARE)
+    assert f.figures["accepted_min"] == 44 and f.figures["accepted_max"] is None
+
+    def refuse(constant):
+        raise AssertionError(f"{constant} is not JSON")
+
+    doc = json.loads(validate_cli(package, "--format", "json").stdout, parse_constant=refuse)
+    (g,) = [g for g in doc["findings"] if g["check"] == "share_parts" and g["records"][0]["record_id"] == SZ_SHARE]
+    assert g["figures"]["accepted_min"] == 44 and g["figures"]["accepted_max"] is None
 
 
 def test_shares_of_one_base_that_do_not_overlap(package):
