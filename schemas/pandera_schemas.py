@@ -119,9 +119,11 @@ def run(schema: Schema, t: Typed) -> list[Problem]:
     problems: list[Problem] = []
     names = [n for n in schema.schema.columns if n in t.frame.columns]
     distinct = {n: _distinct(t.frame[n]) for n in names}
-    width = max((len(v) for v, _ in distinct.values()), default=0)
-    padded = pd.DataFrame({n: _pad(v, width) for n, (v, _) in distinct.items()})
-    cases = _failures(pa.DataFrameSchema({n: schema.schema.columns[n] for n in names}), padded, t, problems, schema)
+    cases = [_failures(pa.DataFrameSchema({n: schema.schema.columns[n] for n in group}),
+                       pd.DataFrame({n: _pad(distinct[n][0], width) for n in group}), t, problems, schema)
+             for group, width in _by_size({n: len(v) for n, (v, _) in distinct.items()})]
+    found = [c for c in cases if len(c)]
+    cases = pd.concat(found) if found else _NO_CASES
     failed_rows = {}  # field -> rows a column check failed: rules stay quiet about those cells
     for (name, check, number), group in cases.groupby(["column", "check", "check_number"], dropna=False, sort=False):
         values, inverse = distinct[name]
@@ -153,9 +155,13 @@ def run(schema: Schema, t: Typed) -> list[Problem]:
         frame, inverse = shown[key]
         # Pandera drops the failures of a check whose result holds NA: every rule's result is made plain
         # True/False, and an undecidable row a failure, so that nothing passes unseen.
-        checks = [pa.Check(lambda df, r=schema.rules[i]: r.ok(df).fillna(False).astype(bool), name=f"rule{i}")
+        checks = [pa.Check(lambda _, r=schema.rules[i], f=frame: r.ok(f).fillna(False).astype(bool), name=f"rule{i}")
                   for i in numbers]
-        cases = _failures(pa.DataFrameSchema(checks=checks), frame, t, problems, schema)
+        # Pandera is handed the rows' positions and each rule reads the cells itself: a failure is known by its
+        # row either way, and pandera's copy of a failing row's cells made Python text of every distinct text
+        # of the row's columns (a million record ids for one repeated figure).
+        rows = pd.DataFrame({"row": np.arange(len(frame))})
+        cases = _failures(pa.DataFrameSchema(checks=checks), rows, t, problems, schema)
         for check, group in cases.groupby("check", sort=False):
             rule = schema.rules[int(str(check)[4:])]
             failing = np.zeros(len(frame), dtype=bool)
@@ -171,6 +177,18 @@ def run(schema: Schema, t: Typed) -> list[Problem]:
                     said[k] = rule.say(frame.iloc[k])
                 problems.append(Problem("schema", t.file, int(line), rule.field, *said[k], f"rule:{rule.field}"))
     return problems
+
+
+def _by_size(sizes: dict[str, int], spread: int = 8) -> list[tuple[list[str], int]]:
+    """Columns in groups of like numbers of distinct values, each group with its largest: a column of six
+    units is not padded to the million rows of the record ids (one validation per group, not per column)."""
+    groups: list[tuple[list[str], int]] = []
+    for name in sorted(sizes, key=lambda n: -sizes[n]):
+        if groups and sizes[name] * spread >= groups[-1][1]:
+            groups[-1][0].append(name)
+        else:
+            groups.append(([name], sizes[name]))
+    return groups
 
 
 def _pad(values: pd.Series, width: int) -> pd.Series:
@@ -211,13 +229,16 @@ def _combinations(frame: pd.DataFrame, cols: list[str]) -> tuple[pd.DataFrame, n
     return distinct, groups
 
 
+_NO_CASES = pd.DataFrame(columns=["column", "check", "check_number", "index"])
+
+
 def _failures(schema: pa.DataFrameSchema, frame: pd.DataFrame, t: Typed, problems: list[Problem],
               owner: Schema) -> pd.DataFrame:
     """The failure cases of one validation, with a row index; a check that could not run becomes a problem
     (reported loudly, never passed unseen)."""
     try:
         schema.validate(frame, lazy=True)
-        return pd.DataFrame(columns=["column", "check", "check_number", "index"])
+        return _NO_CASES
     except SchemaErrors as exc:
         cases = exc.failure_cases
     for column, check, case in cases.loc[cases["index"].isna(), ["column", "check", "failure_case"]] \

@@ -82,7 +82,7 @@ class Quotes:
         quote_codes = np.asarray(quote_codes)
         has = quote_codes >= 0  # -1: no quote (None), also where the table has no quotes at all
         # each distinct quote becomes Python text once, however many rows (fields of one record) ask for it
-        distinct, inverse = np.unique(quote_codes[has], return_inverse=True)
+        inverse, distinct = pd.factorize(quote_codes[has])
         texts = np.asarray(self.categories.take(distinct).to_numpy(dtype=object), dtype=object)
         for k in np.flatnonzero(np.isin(distinct, list(self.folded))) if self.folded else ():
             texts[k] = self.folded[int(distinct[k])]
@@ -153,14 +153,14 @@ class Checker:
             return problems
         for name, t in self.records.items():
             src, quote = codes(t.frame["source_id"]), codes(t.frame["quote"])
-            pairs = np.unique(np.stack([src, quote], axis=1), axis=0)
-            pairs = pairs[(pairs >= 0).all(axis=1)]
+            width = len(self.quotes[name]) + 1
+            key = src.astype(np.int64) * width + quote  # one integer per (source, quote): sorted once, not as pairs
+            pairs = np.unique(key[(src >= 0) & (quote >= 0)])
             cats = np.asarray(t.frame["source_id"].cat.categories.to_numpy(dtype=object), dtype=object)
-            missing = pairs[self._not_in_texts(pairs[:, 0], cats, self.quotes[name][pairs[:, 1]])]
+            missing = pairs[self._not_in_texts(pairs // width, cats, self.quotes[name][pairs % width])]
             if not len(missing):
                 continue
-            key = src.astype(np.int64) * (len(self.quotes[name]) + 1) + quote
-            bad = np.isin(key, missing[:, 0].astype(np.int64) * (len(self.quotes[name]) + 1) + missing[:, 1])
+            bad = np.isin(key, missing)
             for pos in np.flatnonzero(bad):
                 problems.append(_problem(t, pos, "quote", f"{_short(self.quotes[name][[quote[pos]]][0])!r} is not in the "
                                          f"archived text of {cats[src[pos]]}",

@@ -198,18 +198,11 @@ class Keys:
             parts = self.seen[i]
             if not parts:
                 continue
-            h1 = np.concatenate([p[0] for p in parts])
-            h2 = np.concatenate([p[1] for p in parts])
             lines = np.concatenate([p[2] for p in parts])
-            # rows arrive in line order and the sort is stable: in each run of one key, the first row comes first
-            order = np.lexsort((h2, h1))
-            h1, h2, lines = h1[order], h2[order], lines[order]
-            repeat = np.zeros(len(order), dtype=bool)
-            repeat[1:] = (h1[1:] == h1[:-1]) & (h2[1:] == h2[:-1])
-            if not repeat.any():
+            rows, firsts = repeats(np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
+            if not len(rows):
                 continue
-            first = np.maximum.accumulate(np.where(repeat, 0, np.arange(len(order))))  # each row's run start
-            where = dict(zip(lines[repeat].tolist(), lines[first[repeat]].tolist()))  # line -> the line it repeats
+            where = dict(zip(lines[rows].tolist(), lines[firsts].tolist()))  # line -> the line it repeats
             shown = _cells_at(parts, set(where))
             for line, first_line in sorted(where.items()):
                 value = f" {shown[line]!r}" if line in shown else f" ({', '.join(cols)})"
@@ -218,6 +211,30 @@ class Keys:
                                         f"each {what} value once", code))
         self.seen = {i: [] for i in range(len(self.sets))}
         return problems
+
+
+def repeats(h1: np.ndarray, h2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows whose pair of hashes an earlier row has, and for each the first row that has it.
+
+    Only rows that share their first hash with another row can repeat: those are found by sorting the
+    first hashes alone (a plain sort, several times faster than sorting pairs of millions of rows), and
+    only they are sorted by both."""
+    none = np.zeros(0, dtype=np.int64)
+    if len(h1) < 2:
+        return none, none
+    s = np.sort(h1)
+    shared = np.unique(s[1:][s[1:] == s[:-1]])
+    if not len(shared):
+        return none, none
+    at = np.minimum(np.searchsorted(shared, h1), len(shared) - 1)
+    rows = np.flatnonzero(shared[at] == h1)
+    # the rows are in row order and the sort is stable: in each run of one key, the first row comes first
+    rows = rows[np.lexsort((h2[rows], h1[rows]))]
+    a, b = h1[rows], h2[rows]
+    repeat = np.zeros(len(rows), dtype=bool)
+    repeat[1:] = (a[1:] == a[:-1]) & (b[1:] == b[:-1])
+    first = np.maximum.accumulate(np.where(repeat, 0, np.arange(len(rows))))  # each row's run start
+    return rows[repeat], rows[first[repeat]]
 
 
 def _cells_at(parts, lines: set[int]) -> dict[int, str]:
