@@ -113,7 +113,8 @@ class Findings(Sequence):
         return out
 
     def human(self, value, unit, digits: int | None = None) -> str:
-        """numbers.human, once per distinct figure: a million findings state far fewer distinct figures."""
+        """numbers.human, once per distinct stated figure: half a million findings say about a million
+        figures, a tenth of them distinct (a derived figure, rarely said twice, goes to numbers.human)."""
         key = (value, unit, digits)
         said = self._human.get(key)
         if said is None:
@@ -261,7 +262,7 @@ def _render_share(fs: Findings, f: pd.DataFrame) -> Iterator[Finding]:
                                                                                            "about")
             yield Finding("share_parts", "implied",
                           f"{head}: {parts} as {stated} of {r.whole_region} implies a {r.whole_region} "
-                          f"{relates_to[r.p_share]} {direction} {fs.human(implied, unit, 4)}; no {r.whole_region} "
+                          f"{relates_to[r.p_share]} {direction} {human(implied, unit, 4)}; no {r.whole_region} "
                           f"figure to check it against.",
                           [fs.ref(r.p_share), fs.ref(r.p_part)],
                           {"share": r.share, "part": r.part, "implied_whole": implied})
@@ -306,7 +307,7 @@ def _render_share_base(fs: Findings, f: pd.DataFrame) -> Iterator[Finding]:
         each = []
         for s, p, lo_, hi_ in zip(r.members, r.parts, r.lows, r.highs):
             u = unit[p]
-            each.append(f"{human(v[p], u)} / {human(v[s], 'percent')} = {human(v[p] / (v[s] / 100), u, 4)} "
+            each.append(f"{fs.human(v[p], u)} / {fs.human(v[s], 'percent')} = {human(v[p] / (v[s] / 100), u, 4)} "
                         f"({human(lo_, u, 4)} to {human(hi_, u, 4)})")
         ok = r.status == "agrees"
         first = r.members[0]

@@ -110,11 +110,11 @@ def run(schema: Schema, t: Typed) -> list[Problem]:
     """Validate a typed table with its schema.
 
     A column check depends on the cell alone, and most rules on a few cells of the row: so the columns'
-    checks run on each column's distinct values (one validation for all columns), and the rules on the
-    distinct combinations of the cells they read (one validation for each such set of cells); the
-    failures are then spread to every row holding them. Only rules about the whole table (a figure
-    stated twice, a currency link) see every row. The checks are the same either way; only the rows
-    they are shown differ.
+    checks run on each column's distinct values (one validation for each group of columns with like
+    numbers of distinct values, see _by_size), and the rules on the distinct combinations of the cells
+    they read (one validation for each such set of cells); the failures are then spread to every row
+    holding them. Only rules about the whole table (a figure stated twice, a currency link) see every
+    row. The checks are the same either way; only the rows they are shown differ.
     """
     problems: list[Problem] = []
     names = [n for n in schema.schema.columns if n in t.frame.columns]
@@ -192,7 +192,7 @@ def _by_size(sizes: dict[str, int], spread: int = 8) -> list[tuple[list[str], in
 
 
 def _pad(values: pd.Series, width: int) -> pd.Series:
-    """A column's distinct values repeated up to `width` rows, so that all columns fit one frame."""
+    """A column's distinct values repeated up to `width` rows, so that a group of columns fits one frame."""
     if len(values) == width:
         return values
     if not len(values):
