@@ -88,7 +88,7 @@ class Report:
         self.write_text(out)
         return out.getvalue()
 
-    def write_text(self, out, most_findings: int = TEXT_FINDINGS) -> None:
+    def write_text(self, out) -> None:
         if self.archive is None:
             out.write("NOTE: no archive folder given: quotes and evidence were NOT checked against the archived "
                       "texts, nor the texts' SHA-256. Give one with ARCHIVE=dir (make) or --archive DIR.\n")
@@ -104,12 +104,12 @@ class Report:
         n = len(self.findings)
         if n:
             out.write(f"\n== Findings (published, not failures): {n}\n")
-            if n > most_findings:
+            if n > TEXT_FINDINGS:
                 counts = getattr(self.findings, "counts", lambda: {})()
                 out.write("By check: " + "; ".join(f"{c} {s} {k}" for (c, s), k in counts.items()) + "\n")
             for i, f in enumerate(self.findings):
-                if i == most_findings:
-                    out.write(f"... and {n - most_findings} more: --format json lists every one.\n")
+                if i == TEXT_FINDINGS:
+                    out.write(f"... and {n - TEXT_FINDINGS} more: --format json lists every one.\n")
                     break
                 out.write(f.text() + "\n")
         rows = sum(self.rows.values())
