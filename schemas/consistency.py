@@ -153,14 +153,15 @@ def check(typed: dict[str, Typed]) -> tuple[list[Problem], Findings]:
     rec = records(typed)
     rec["comparator"] = texts(rec["comparator"])  # six symbols, read row by row by most checks: plain text
     defs = _frame(typed, "indicator_definitions", ["indicator", "relation", "relates_to"]).astype(object)
-    by_code = defs.drop_duplicates("indicator").set_index("indicator").reindex(rec["indicator"].cat.categories)
+    indicators = rec["indicator"].cat.categories
+    by_code = defs.drop_duplicates("indicator").set_index("indicator").reindex(indicators)
     codes = rec["indicator"].cat.codes.to_numpy()
     for col in ("relation", "relates_to"):
         rec[col] = spread(by_code[col].to_numpy(dtype=object), codes, None)
-    # the indicator a relation points at, as a code of rec's indicator column (-1: none)
-    rec["relates_code"] = position_in(pd.Index(pd.array(rec["relates_to"].fillna("").to_numpy(dtype=object),
-                                                        dtype=rec["indicator"].cat.categories.dtype)),
-                                      rec["indicator"].cat.categories)
+    # the indicator a relation points at, as a code of rec's indicator column (-1: none), found per indicator
+    relates = position_in(pd.Index(pd.array(by_code["relates_to"].fillna("").to_numpy(dtype=object),
+                                            dtype=indicators.dtype)), indicators)
+    rec["relates_code"] = spread(relates, codes, -1)
     rec["key"] = _key(rec)  # each row's own figure, as the checks look figures up
     problems, parts = currency_pairs(rec, typed)
     parts += [share_parts(rec, typed), share_base(rec), target_growth(rec), growth_prior(rec), same_figure(rec)]
@@ -224,11 +225,16 @@ def share_parts(rec: pd.DataFrame, typed) -> Part | None:
     # a repeated region_id is the structure layer's to report: here the last row's parent is taken
     parent = regions.drop_duplicates("region_id", keep="last").set_index("region_id")["parent_id"]
     region_cats = rec["region_id"].cat.categories
-    whole_region = np.where(rec["relation"].to_numpy()[shares] == "share_of_parent",
-                            parent.reindex(rec["region_id"].astype(object).to_numpy()[shares]).to_numpy(),
-                            nation.iloc[0] if len(nation) else None)
-    whole_code = position_in(pd.Index(pd.array(pd.Series(whole_region).fillna("").to_numpy(dtype=object),
-                                               dtype=region_cats.dtype)), region_cats)
+
+    def code_of(names) -> np.ndarray:  # region names as codes of rec's region column (-1: none)
+        return position_in(pd.Index(pd.array(pd.Series(names, dtype=object).fillna("").to_numpy(dtype=object),
+                                             dtype=region_cats.dtype)), region_cats)
+
+    # each region's parent, found once per region and spread to the shares by code
+    parent_code = spread(code_of(parent.reindex(region_cats.astype(object)).to_numpy()),
+                         rec["region_id"].cat.codes.to_numpy()[shares], -1)
+    nation_code = code_of([nation.iloc[0] if len(nation) else None])[0]
+    whole_code = np.where(rec["relation"].to_numpy()[shares] == "share_of_parent", parent_code, nation_code)
     part = _best(rec, shares, rec["region_id"].cat.codes.to_numpy()[shares])
     whole = _best(rec, shares, whole_code)
     f = pd.DataFrame({"p_share": shares, "p_part": part, "p_whole": whole, "whole_code": whole_code})
