@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .descriptor import RECORD_TABLES, YEAR_FIELD
-from .frames import concat, position_in, row_of, spread, texts
+from .frames import code_in, concat, row_of, spread, texts
 from .numbers import COMPARATOR_WORDS, human
 from .report import Finding, Problem
 from .structure import Typed
@@ -91,7 +91,7 @@ class Findings(Sequence):
         return out
 
     def ref(self, pos) -> dict:
-        if self._refs is None:
+        if self._refs is None:  # kept apart from _plain: a ref is made a million times, four lookups each
             self._refs = self.columns("resource", "record_id", "source_id", "line")
         resource, record_id, source_id, line = self._refs
         return {"resource": resource[pos], "record_id": record_id[pos], "source_id": source_id[pos],
@@ -159,9 +159,7 @@ def check(typed: dict[str, Typed]) -> tuple[list[Problem], Findings]:
     for col in ("relation", "relates_to"):
         rec[col] = spread(by_code[col].to_numpy(dtype=object), codes, None)
     # the indicator a relation points at, as a code of rec's indicator column (-1: none), found per indicator
-    relates = position_in(pd.Index(pd.array(by_code["relates_to"].fillna("").to_numpy(dtype=object),
-                                            dtype=indicators.dtype)), indicators)
-    rec["relates_code"] = spread(relates, codes, -1)
+    rec["relates_code"] = spread(code_in(by_code["relates_to"], indicators), codes, -1)
     rec["key"] = _key(rec)  # each row's own figure, as the checks look figures up
     problems, parts = currency_pairs(rec, typed)
     parts += [share_parts(rec, typed), share_base(rec), target_growth(rec), growth_prior(rec), same_figure(rec)]
@@ -209,7 +207,7 @@ def _render_currency(fs: Findings, f: pd.DataFrame) -> Iterator[Finding]:
             band = (f"{'inside' if r.status == 'inside_band' else 'OUTSIDE'} the {year} band of {r.min_cny_per_usd} "
                     f"to {r.max_cny_per_usd} ({str(r.source).split(':')[0]})")
         figures = {"yuan": r.yuan, "usd": r.usd, "cny_per_usd": round(r.rate, 4), "year": year,
-                   "band_min": _num(r.min_cny_per_usd), "band_max": _num(r.max_cny_per_usd)}
+                   "band_min": r.min_cny_per_usd, "band_max": r.max_cny_per_usd}
         yield Finding("currency_pair", r.status,
                       f"{region[r.p_usd]} {indicator[r.p_base]} {int(year_of[r.p_usd])} ({source[r.p_usd]}): "
                       f"{said.strip()} implies {r.rate:.4f} yuan per US dollar, {band}.",
@@ -225,15 +223,10 @@ def share_parts(rec: pd.DataFrame, typed) -> Part | None:
     # a repeated region_id is the structure layer's to report: here the last row's parent is taken
     parent = regions.drop_duplicates("region_id", keep="last").set_index("region_id")["parent_id"]
     region_cats = rec["region_id"].cat.categories
-
-    def code_of(names) -> np.ndarray:  # region names as codes of rec's region column (-1: none)
-        return position_in(pd.Index(pd.array(pd.Series(names, dtype=object).fillna("").to_numpy(dtype=object),
-                                             dtype=region_cats.dtype)), region_cats)
-
     # each region's parent, found once per region and spread to the shares by code
-    parent_code = spread(code_of(parent.reindex(region_cats.astype(object)).to_numpy()),
+    parent_code = spread(code_in(parent.reindex(region_cats.astype(object)).to_numpy(), region_cats),
                          rec["region_id"].cat.codes.to_numpy()[shares], -1)
-    nation_code = code_of([nation.iloc[0] if len(nation) else None])[0]
+    nation_code = code_in([nation.iloc[0] if len(nation) else None], region_cats)[0]
     whole_code = np.where(rec["relation"].to_numpy()[shares] == "share_of_parent", parent_code, nation_code)
     part = _best(rec, shares, rec["region_id"].cat.codes.to_numpy()[shares])
     whole = _best(rec, shares, whole_code)
@@ -243,8 +236,9 @@ def share_parts(rec: pd.DataFrame, typed) -> Part | None:
         return None
     v = rec["value"].to_numpy()
     f["share"], f["part"] = v[f["p_share"]], v[f["p_part"]]
-    f["whole"] = np.where(f["p_whole"] >= 0, v[np.maximum(f["p_whole"], 0)], np.nan)
+    f["whole"] = spread(v, f["p_whole"].to_numpy(), np.nan)
     f = f[f["whole_code"] >= 0]  # no region to divide by: nothing to say
+    f = f[f["whole"].notna() | (f["share"] > 0)]  # a share of 0 implies no whole: nothing to say either
     lo, hi = _stated(f["share"].to_numpy(), rec["comparator"].to_numpy()[f["p_share"]], relative=None)
     f["lo"], f["hi"] = lo, hi
     f["computed"] = f["part"] / f["whole"] * 100
@@ -280,7 +274,7 @@ def _render_share(fs: Findings, f: pd.DataFrame) -> Iterator[Finding]:
                       f"{_interval_text(r.lo, r.hi)}.",
                       [fs.ref(r.p_share), fs.ref(r.p_part), fs.ref(r.p_whole)],
                       {"stated": r.share, "part": r.part, "whole": r.whole, "computed": round(r.computed, 4),
-                       "accepted_min": _num(r.lo), "accepted_max": _num(r.hi)})
+                       "accepted_min": r.lo, "accepted_max": r.hi})
 
 
 def share_base(rec: pd.DataFrame) -> Part | None:
@@ -290,6 +284,9 @@ def share_base(rec: pd.DataFrame) -> Part | None:
     v = rec["value"].to_numpy()
     f["share"], f["part"] = v[f["p_share"]], v[f["p_part"]]
     half = np.array([_half_unit(x) for x in f["share"]]) if len(f) else np.zeros(0)
+    # a share that rounds to nothing (0%, or 0.4% read as 0.4 +/- 0.5) bounds no base from above: left out
+    bounded = (f["share"] - half > 0).to_numpy()
+    f, half = f[bounded].copy(), half[bounded]
     f["low"] = f["part"] / ((f["share"] + half) / 100)
     f["high"] = f["part"] / ((f["share"] - half) / 100)
     keys = [rec[c].cat.codes.to_numpy()[f["p_share"]] for c in ("source_id", "region_id", "indicator")]
@@ -307,8 +304,7 @@ def share_base(rec: pd.DataFrame) -> Part | None:
 
 
 def _render_share_base(fs: Findings, f: pd.DataFrame) -> Iterator[Finding]:
-    region, indicator, source, unit = fs.columns("region_id", "indicator", "source_id", "unit")
-    v = fs.rec["value"].to_numpy()
+    region, indicator, source, unit, v = fs.columns("region_id", "indicator", "source_id", "unit", "value")
     for r in f.itertuples(index=False):
         each = []
         for s, p, lo_, hi_ in zip(r.members, r.parts, r.lows, r.highs):
@@ -380,9 +376,8 @@ def growth_prior(rec: pd.DataFrame) -> Part | None:
     f = f.merge(table, on="key", how="left").drop(columns="key")
     f["p_prior"] = f["p_prior"].fillna(-1).astype(np.int64)
     has = f["p_prior"] >= 0
-    plo, phi = _stated(np.where(has, v[np.maximum(f["p_prior"], 0)], np.nan),
-                       np.where(has, rec["comparator"].to_numpy()[np.maximum(f["p_prior"], 0)], "="),
-                       relative=APPROX)
+    plo, phi = _stated(spread(v, f["p_prior"].to_numpy(), np.nan),
+                       spread(rec["comparator"].to_numpy(), f["p_prior"].to_numpy(), "="), relative=APPROX)
     ok = (plo <= f["hi"]) & (f["lo"] <= phi)
     f["status"] = np.where(~has, "implied", np.where(ok, "agrees", "disagrees"))
     return Part("growth_prior", f.reset_index(drop=True), _render_prior)
@@ -402,7 +397,7 @@ def _render_prior(fs: Findings, f: pd.DataFrame) -> Iterator[Finding]:
         refs = [fs.ref(g), fs.ref(b)]
         if r.status == "implied":
             yield Finding("growth_prior", "implied", head + f"; no {prior} figure to compare.", refs,
-                          {"implied_prior": r.mid, "min": _num(r.lo), "max": _num(r.hi)})
+                          {"implied_prior": r.mid, "min": r.lo, "max": r.hi})
             continue
         p = r.p_prior
         yield Finding("growth_prior", r.status,
@@ -538,7 +533,3 @@ def _hedge(comparator) -> str:
 
 def _words(comparator) -> str:
     return "as stated" if comparator == "=" else COMPARATOR_WORDS.get(comparator, comparator)
-
-
-def _num(v):
-    return None if v is None or pd.isna(v) or np.isinf(v) else float(v)

@@ -305,8 +305,9 @@ def categorical(column: pa.ChunkedArray) -> pd.Categorical:
     # Python text of every category and hashing it (about a second over a million records) to throw away.
     # Its fast path is private: pandas is pinned, and where the fast path is gone the public way is taken.
     fast = getattr(pd.CategoricalDtype, "_from_fastpath", None)
-    dtype = fast(categories, ordered=False) if fast else pd.CategoricalDtype(categories)
-    return lean(pd.Categorical.from_codes(codes, dtype=dtype, validate=False))
+    if fast is None:  # the public check keeps what it built: lean drops it
+        return lean(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False))
+    return pd.Categorical.from_codes(codes, dtype=fast(categories, ordered=False), validate=False)
 
 
 def _empty(column) -> np.ndarray:

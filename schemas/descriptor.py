@@ -5,6 +5,7 @@ the exports) takes field names, types and constraints from here.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 import subprocess
@@ -158,10 +159,9 @@ def start_standard_check(root: Path | str) -> Callable[[], list[Problem]]:
     proc = subprocess.Popen([sys.executable, "-c", _STANDARD, str(Path(root) / DESCRIPTOR)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, encoding="utf-8")
 
+    @functools.cache  # a caller that stops early may ask again: the answer is read once
     def result() -> list[Problem]:
-        with proc.stdout, proc.stderr:
-            out, err = proc.stdout.read(), proc.stderr.read()
-        proc.wait()
+        out, err = proc.communicate()  # both pipes at once, then closed
         try:
             errors = json.loads(out)
         except ValueError:

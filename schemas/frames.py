@@ -67,16 +67,16 @@ def row_of(ids: pd.Series, of: pd.Series) -> np.ndarray:
     return spread(spread(first_row, in_of, -1), codes(ids), -1)
 
 
+def code_in(names, categories: pd.Index) -> np.ndarray:
+    """For each of `names` (Python texts, None where missing), its code among `categories` (-1 where absent)."""
+    names = pd.Series(names, dtype=object).fillna("").to_numpy(dtype=object)
+    return position_in(pd.Index(pd.array(names, dtype=categories.dtype)), categories)
+
+
 def texts(column: pd.Series) -> np.ndarray:
     """Each row's text as a Python object array (None where missing), built from the distinct texts:
     a Python object per row, so for ids and codes, not for a million quotes."""
-    cats = np.asarray(column.cat.categories.to_numpy(dtype=object), dtype=object)
-    c = codes(column)
-    out = np.empty(len(c), dtype=object)
-    out[:] = None
-    has = c >= 0
-    out[has] = cats[c[has]]
-    return out
+    return spread(np.asarray(column.cat.categories.to_numpy(dtype=object), dtype=object), codes(column), None)
 
 
 def same_text(a: pd.Series, b: pd.Series) -> np.ndarray:

@@ -87,7 +87,7 @@ class Quotes:
         for k in np.flatnonzero(np.isin(distinct, list(self.folded))) if self.folded else ():
             texts[k] = self.folded[int(distinct[k])]
         out = np.full(len(quote_codes), None, dtype=object)
-        out[has] = texts[inverse.reshape(-1)]
+        out[has] = texts[inverse]
         return out
 
 

@@ -8,6 +8,7 @@ and never fail validation.
 from __future__ import annotations
 
 import io
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -57,6 +58,11 @@ class Finding:
     summary: str  # one sentence with the arithmetic
     records: list[dict] = field(default_factory=list)  # {resource, record_id, source_id, line}
     figures: dict = field(default_factory=dict)  # the numbers the arithmetic used and produced
+
+    def __post_init__(self):
+        # A number the arithmetic could not give (NaN: no band; infinity: the open end of 'more than') is None,
+        # here for every figure, so that Python readers and the JSON report (null) see the same.
+        self.figures = {k: _finite(v) for k, v in self.figures.items()}
 
     def text(self) -> str:
         ids = ", ".join(r["record_id"] for r in self.records)
@@ -139,8 +145,14 @@ def _json(value) -> str:
     return orjson.dumps(value, default=_plain, option=orjson.OPT_SERIALIZE_NUMPY).decode()
 
 
+def _finite(value):
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
 def _plain(value):
-    """pandas' NA and the like, as JSON can hold them."""
+    """numpy scalars as the numbers they hold; anything else JSON has no form for, as its text."""
     return value.item() if hasattr(value, "item") else str(value)
 
 

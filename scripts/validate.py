@@ -19,7 +19,7 @@ from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from schemas import descriptor  # noqa: E402  (the standard library only: it loads in milliseconds)
+from schemas import descriptor  # noqa: E402  (the standard library and orjson: it loads in milliseconds)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,17 +39,24 @@ def main(argv: list[str] | None = None) -> int:
         _reap(standard)
         print(f"unusable input: {exc}", file=sys.stderr)
         return 2
-    except Exception as exc:  # a bug, not the data: say so apart from 'invalid' (1), and where it arose
+    except Exception as exc:
         _reap(standard)
-        frame = traceback.extract_tb(exc.__traceback__)[-1]
-        print(f"internal error: the validator failed ({type(exc).__name__}: {exc}) at {Path(frame.filename).name}:"
-              f"{frame.lineno}; this is a bug in the validator, not a verdict on the data", file=sys.stderr)
-        return 2
+        return _internal_error(exc)
     try:
         (report.write_json if args.format == "json" else report.write_text)(sys.stdout)
     except BrokenPipeError:
         pass  # the reader stopped early (`| head`): the verdict still stands in the exit status
+    except Exception as exc:  # a report that cannot be written is no verdict either
+        return _internal_error(exc)
     return 0 if report.valid else 1
+
+
+def _internal_error(exc: Exception) -> int:
+    """A bug, not the data: said apart from 'invalid' (1), with where it arose."""
+    frame = traceback.extract_tb(exc.__traceback__)[-1]
+    print(f"internal error: the validator failed ({type(exc).__name__}: {exc}) at {Path(frame.filename).name}:"
+          f"{frame.lineno}; this is a bug in the validator, not a verdict on the data", file=sys.stderr)
+    return 2
 
 
 def _reap(standard) -> None:

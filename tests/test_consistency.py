@@ -67,6 +67,15 @@ def test_an_open_bound_is_null_in_the_json_report_not_infinity(package):
     assert g["figures"]["accepted_min"] == 44 and g["figures"]["accepted_max"] is None
 
 
+def test_a_share_of_zero_implies_no_whole_and_bounds_no_base(package):
+    """0% is an allowed share: it implies no whole (dividing by it ended the run in an internal error) and,
+    rounding to nothing, no upper bound on a base (its negative bound made a false 'disagrees')."""
+    set_value(package, "indicators", "beijing-llm_share_of_national-2023-scmp", "0")
+    set_value(package, "targets", "guangdong-ai_industry_share_of_gdp-by2025-ceoinsights", "0")
+    assert findings(package, "share_parts", record_id="beijing-llm_share_of_national-2023-scmp") == []
+    assert findings(package, "share_base") == []  # one share of the base is left: nothing to compare
+
+
 def test_shares_of_one_base_that_do_not_overlap(package):
     set_value(package, "targets", "guangdong-ai_industry_share_of_gdp-by2027-ceoinsights", "4.3")
     (f,) = findings(package, "share_base")

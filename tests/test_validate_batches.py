@@ -74,15 +74,18 @@ def test_a_check_that_cannot_run_is_an_error(package, monkeypatch):
     assert broken and not report.valid and "ZeroDivisionError" in broken[0].message
 
 
-def test_an_internal_error_exits_2_without_a_traceback(monkeypatch, capsys):
+@pytest.mark.parametrize("stage", ["validating", "writing the report"])
+def test_an_internal_error_exits_2_without_a_traceback(monkeypatch, capsys, stage):
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("validate_cli", REPO / "scripts" / "validate.py")
     cli = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(cli)
-    # the command line imports the validator when it runs (after starting the descriptor check)
-    monkeypatch.setattr(sys.modules["schemas.validate"], "validate",
-                        lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
+    boom = lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom"))  # noqa: E731
+    if stage == "validating":  # the command line imports the validator when it runs (after starting the descriptor check)
+        monkeypatch.setattr(sys.modules["schemas.validate"], "validate", boom)
+    else:
+        monkeypatch.setattr(Report, "write_text", boom)
     assert cli.main([str(REPO)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("internal error: the validator failed (RuntimeError: boom)") and "Traceback" not in err
