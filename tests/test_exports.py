@@ -367,12 +367,19 @@ def test_tables_load_after_the_tables_they_reference(desc):
             assert order.index(fk.resource) <= order.index(name), (name, fk.resource)
 
 
-def test_exports_refuse_a_type_they_cannot_map(tmp_path):
+def _with_field(name: str, type_: str):
+    """The tiny package, its `cells` resource given one more field of `type_`."""
     desc, tables = _tiny()
     res = desc.resources["cells"]
     desc.resources["cells"] = Resource(res.name, res.path, res.title, res.description,
-                                       (*res.fields[:4], _field("ok", "geopoint")), res.primary_key, ())
-    with pytest.raises(typemap.ExportError, match=r"resources\[cells\]\.ok: type 'geopoint' has no export mapping"):
+                                       (*res.fields, _field(name, type_)), res.primary_key, ())
+    return desc, tables
+
+
+@pytest.mark.parametrize("type_", ["geopoint", "year"])
+def test_exports_refuse_a_type_they_cannot_map(tmp_path, type_):
+    desc, tables = _with_field("odd", type_)
+    with pytest.raises(typemap.ExportError, match=rf"resources\[cells\]\.odd: type '{type_}' has no export mapping"):
         exports.write_all(desc, tables, tmp_path, "tiny")
 
 
@@ -381,11 +388,6 @@ def test_snippets_read_a_type_the_exports_cannot_map_as_text():
     where the exports refuse it (above)."""
     from aidata.site import snippets
 
-    desc, _ = _tiny()
-    res = desc.resources["cells"]
-    desc.resources["cells"] = Resource(res.name, res.path, res.title, res.description,
-                                       (*res.fields, _field("founded", "year")), res.primary_key, ())
+    desc, _ = _with_field("founded", "year")
     assert '"founded": "string"' in snippets.pandas(desc)
     assert "'founded': 'VARCHAR'" in snippets.duckdb(desc)
-    with pytest.raises(typemap.ExportError, match=r"resources\[cells\]\.founded: type 'year' has no export mapping"):
-        typemap.mapping(desc.resources["cells"], desc.resources["cells"].fields[-1])

@@ -38,8 +38,8 @@ def damaged(damaged_copies, request):
     return damaged_copies(request.param)
 
 
-def test_undamaged_package_passes(repo, archive):
-    report = validate(repo, archive)
+def test_undamaged_package_passes(repo_report_archived):
+    report = repo_report_archived
     assert report.valid, report.to_text()
     assert report.rows["indicators"] > 0 and report.findings
 
