@@ -356,6 +356,19 @@ def release_memory() -> None:
         _LIBC.malloc_trim(0)
 
 
+def tune_allocator() -> None:
+    """Keep freed blocks of up to 32 MB (glibc's ceiling for this) in malloc's heap for the next array,
+    rather than unmapping each and faulting its pages in again: at a million records that was a quarter of
+    the page faults and of the system time. release_memory still hands the heap back between batches."""
+    mallopt = getattr(_LIBC, "mallopt", None)
+    if mallopt is not None:
+        mallopt(_M_MMAP_THRESHOLD, 32 << 20)
+        mallopt(_M_TRIM_THRESHOLD, 1 << 30)  # explicit trims only: see release_memory
+
+
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's malloc.h
+
+
 def _libc():
     try:
         return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")

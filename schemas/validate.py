@@ -32,6 +32,7 @@ def validate(root: Path | str, archive: Path | str | None = None, keep_tables: b
         if not archive.is_dir():
             raise descriptor.UnusableInput(f"{archive}: archive folder not found; expected the folder of archived "
                                            "article texts (e.g. ../shared/sources)")
+    csvfile.tune_allocator()
     desc = descriptor.load(root)
     standard = standard or descriptor.start_standard_check(root)
     report = Report(archive=str(archive) if archive is not None else None)
