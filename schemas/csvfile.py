@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .descriptor import Resource
-from .frames import lean
+from .frames import categorical
 from .report import Problem
 
 SCAN_BLOCK = 1 << 22
@@ -41,7 +41,6 @@ PARSE_BLOCK = 1 << 23  # pyarrow's reader holds several times a block while it p
 BATCH_ROWS = 500_000  # and hand the checks batches of about this many rows (fewer, larger steps)
 BOM = codecs.BOM_UTF8
 TEXT = pa.dictionary(pa.int32(), pa.string())
-CATEGORIES = pd.StringDtype("pyarrow")
 
 
 @dataclass
@@ -282,32 +281,6 @@ class _Reader:
         frame = pd.DataFrame({label: categorical(arrow.column(n)) for label, n in self.known.items()},
                              index=pd.RangeIndex(arrow.num_rows))
         return Table(self.resource, self.file, frame, lines)
-
-
-def categorical(column: pa.ChunkedArray) -> pd.Categorical:
-    """A dictionary-encoded column as a Categorical whose categories are Arrow text (no Python objects);
-    the empty text is not a category: its cells are missing."""
-    arr = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
-    if not pa.types.is_dictionary(arr.type):
-        arr = arr.dictionary_encode()
-    codes = arr.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
-    dictionary = arr.dictionary
-    empty = np.flatnonzero(pc.equal(dictionary, "").to_numpy(zero_copy_only=False))
-    if len(empty):  # drop "" from the categories; its cells become missing (-1)
-        keep = np.ones(len(dictionary), dtype=bool)
-        keep[empty] = False
-        remap = np.cumsum(keep) - 1
-        remap[empty] = -1
-        codes = remap[codes].astype(np.int32)
-        dictionary = dictionary.filter(pa.array(keep))
-    categories = pd.Index(pd.array(dictionary, dtype=CATEGORIES))
-    # An Arrow dictionary holds each text once: pandas' public CategoricalDtype checks that again, making
-    # Python text of every category and hashing it (about a second over a million records) to throw away.
-    # Its fast path is private: pandas is pinned, and where the fast path is gone the public way is taken.
-    fast = getattr(pd.CategoricalDtype, "_from_fastpath", None)
-    if fast is None:  # the public check keeps what it built: lean drops it
-        return lean(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False))
-    return pd.Categorical.from_codes(codes, dtype=fast(categories, ordered=False), validate=False)
 
 
 def _empty(column) -> np.ndarray:

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from pandas.api.types import union_categoricals
+
+CATEGORIES = pd.StringDtype("pyarrow")  # the texts stay Arrow text: no Python object per distinct text
 
 
 def fold(text: str) -> str:
@@ -103,7 +104,39 @@ def concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     for col in frames[0].columns:
         parts = [f[col] for f in frames]
         if isinstance(parts[0].dtype, pd.CategoricalDtype):
-            columns[col] = lean(pd.Series(union_categoricals(parts, ignore_order=True)))
+            # Arrow unifies the dictionaries in C++ (the first's texts, then each new one in order, as
+            # union_categoricals does), where pandas made Python text of every category to hash it
+            chunks = [pa.DictionaryArray.from_arrays(pa.array(codes(p).astype(np.int32), mask=codes(p) < 0),
+                                                     pa.array(p.cat.categories.array, type=pa.string()))
+                      for p in parts]
+            columns[col] = pd.Series(categorical(pa.chunked_array(chunks).unify_dictionaries()))
         else:
             columns[col] = pd.concat(parts, ignore_index=True)
     return pd.DataFrame(columns)
+
+
+def categorical(column: pa.ChunkedArray) -> pd.Categorical:
+    """A dictionary-encoded column as a Categorical whose categories are Arrow text (no Python objects);
+    the empty text is not a category: its cells are missing."""
+    arr = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    if not pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_encode()
+    indices = arr.indices.fill_null(-1) if arr.indices.null_count else arr.indices  # a missing cell: code -1
+    codes = indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+    dictionary = arr.dictionary
+    empty = np.flatnonzero(pc.equal(dictionary, "").to_numpy(zero_copy_only=False))
+    if len(empty):  # drop "" from the categories; its cells become missing (-1)
+        keep = np.ones(len(dictionary), dtype=bool)
+        keep[empty] = False
+        remap = np.cumsum(keep) - 1
+        remap[empty] = -1
+        codes = np.where(codes >= 0, remap[codes], -1).astype(np.int32)
+        dictionary = dictionary.filter(pa.array(keep))
+    categories = pd.Index(pd.array(dictionary, dtype=CATEGORIES))
+    # An Arrow dictionary holds each text once: pandas' public CategoricalDtype checks that again, making
+    # Python text of every category and hashing it (about a second over a million records) to throw away.
+    # Its fast path is private: pandas is pinned, and where the fast path is gone the public way is taken.
+    fast = getattr(pd.CategoricalDtype, "_from_fastpath", None)
+    if fast is None:  # the public check keeps what it built: lean drops it
+        return lean(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False))
+    return pd.Categorical.from_codes(codes, dtype=fast(categories, ordered=False), validate=False)

@@ -430,14 +430,19 @@ def _finding_rules(typed) -> list[Rule]:
     def unknown(cell, known):
         return [x for x in (cell.split() if isinstance(cell, str) else []) if x not in known]
 
+    def repeats_source(df: pd.DataFrame) -> pd.Series:
+        # zipped plain cells, not DataFrame.apply: building a row of a million-category frame cost 0.1 ms
+        return pd.Series([isinstance(o, str) and isinstance(s, str) and s in o.split() for o, s in
+                          zip(df["other_sources"].astype(object), df["source_id"].astype(object))],
+                         index=df.index, dtype=bool)
+
     return [
         Rule("records", ("records",), lambda df: unknown_records_of(df["records"]).map(len) == 0,
              lambda r: (f"names record(s) that exist in neither indicators.csv nor targets.csv: "
                         f"{' '.join(unknown_records(r['records']))}", "record_ids of indicators.csv or targets.csv")),
         Rule("other_sources", ("other_sources", "source_id"),
              lambda df: df["other_sources"].map(lambda c: not unknown(c, sources)).astype(bool)
-             & ~df.apply(lambda r: isinstance(r["other_sources"], str) and isinstance(r["source_id"], str)
-                        and r["source_id"] in r["other_sources"].split(), axis=1).astype(bool),
+             & ~repeats_source(df),
              lambda r: (f"other_sources {r['other_sources']!r} names an unknown source or repeats source_id",
                         "source_ids of sources.csv other than source_id")),
     ]
