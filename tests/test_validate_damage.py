@@ -120,7 +120,8 @@ NOT_FRICTIONLESS = {
     "negative-money", "percent-over-100", "swapped-unit", "duplicate-figure", "value-not-in-quote",
     "value-evidence-wrong", "stated-year-wrong", "hedge-swapped", "lost-provenance", "provenance-wrong-source",
     "formula-text", "count-not-whole", "qualitative-with-value", "target-before-announcement",
-    "currency-link-mismatch", "finding-unknown-record", "byte-order-mark", "crlf", "record-id-in-both-tables",
+    "currency-link-mismatch", "finding-unknown-record", "finding-repeats-source", "finding-unknown-source",
+    "byte-order-mark", "crlf", "record-id-in-both-tables",
 }
 
 
