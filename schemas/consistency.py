@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .descriptor import RECORD_TABLES, YEAR_FIELD
-from .frames import code_in, concat, row_of, spread, texts
+from .frames import code_in, concat, lists, row_of, spread, texts
 from .numbers import COMPARATOR_WORDS, human
 from .report import Finding, Problem
 from .structure import Typed
@@ -294,10 +294,11 @@ def share_base(rec: pd.DataFrame) -> Part | None:
         if len(f) else []
     groups = f.groupby("group")
     out = groups.agg(low=("low", "max"), high=("high", "min"), n=("p_share", "size"))
-    out["members"] = groups["p_share"].agg(list)
-    out["parts"] = groups["p_part"].agg(list)
-    out["lows"] = groups["low"].agg(list)  # each member's implied base, for the sentence
-    out["highs"] = groups["high"].agg(list)
+    group = f["group"].to_numpy()
+    out["members"] = lists(group, f["p_share"])
+    out["parts"] = lists(group, f["p_part"])
+    out["lows"] = lists(group, f["low"])  # each member's implied base, for the sentence
+    out["highs"] = lists(group, f["high"])
     out = out[out["n"] >= 2]
     out["status"] = np.where(out["low"] <= out["high"], "agrees", "disagrees")
     return Part("share_base", out.reset_index(drop=True), _render_share_base)
@@ -417,7 +418,7 @@ def same_figure(rec: pd.DataFrame) -> Part | None:
     g = pd.DataFrame({"key": key[rows], "pos": rows, "lo": lo, "hi": hi})
     groups = g.groupby("key", sort=False)
     out = groups.agg(lo=("lo", "max"), hi=("hi", "min"))
-    out["members"] = groups["pos"].agg(list)
+    out["members"] = lists(groups.ngroup().to_numpy(), g["pos"])
     out["status"] = np.where(out["lo"] <= out["hi"], "agrees", "conflict")
     return Part("same_figure", out.reset_index(drop=True), _render_same)
 

@@ -88,6 +88,17 @@ def same_text(a: pd.Series, b: pd.Series) -> np.ndarray:
     return np.where(ac < 0, bc < 0, mapped == bc)
 
 
+def lists(group: np.ndarray, values: np.ndarray) -> list[list]:
+    """Each group's values in row order, as Python lists, for groups numbered 0 to n-1 (what groupby's
+    agg(list) gives, without a Python call per group)."""
+    group = np.asarray(group, dtype=np.int64)
+    if not len(group):
+        return []
+    order = np.argsort(group, kind="stable")
+    ends = np.cumsum(np.bincount(group))[:-1]
+    return [part.tolist() for part in np.split(np.asarray(values)[order], ends)]
+
+
 def lean(column):
     """A categorical without the hash table pandas keeps from checking its categories (as large as the
     texts); a lookup that needs one builds it again."""

@@ -153,15 +153,17 @@ class Checker:
             return problems
         for name, t in self.records.items():
             src, quote = codes(t.frame["source_id"]), codes(t.frame["quote"])
-            width = len(self.quotes[name]) + 1
-            key = src.astype(np.int64) * width + quote  # one integer per (source, quote): sorted once, not as pairs
-            pairs = np.unique(key[(src >= 0) & (quote >= 0)])
+            width = len(self.quotes[name])
+            # one integer per (source, quote), -1 where either is missing: hashed once, not sorted as pairs
+            key = np.where((src >= 0) & (quote >= 0), src.astype(np.int64) * width + quote, -1)
+            pair_of, pairs = pd.factorize(key)
+            real = np.flatnonzero(pairs >= 0)
             cats = np.asarray(t.frame["source_id"].cat.categories.to_numpy(dtype=object), dtype=object)
-            missing = pairs[self._not_in_texts(pairs // width, cats, self.quotes[name][pairs % width])]
-            if not len(missing):
+            missing = np.zeros(len(pairs), dtype=bool)
+            missing[real] = self._not_in_texts(pairs[real] // width, cats, self.quotes[name][pairs[real] % width])
+            if not missing.any():
                 continue
-            bad = np.isin(key, missing)
-            for pos in np.flatnonzero(bad):
+            for pos in np.flatnonzero(missing[pair_of]):
                 problems.append(_problem(t, pos, "quote", f"{_short(self.quotes[name][[quote[pos]]][0])!r} is not in the "
                                          f"archived text of {cats[src[pos]]}",
                                          "a verbatim span of the article (only whitespace may differ)", "not-verbatim"))

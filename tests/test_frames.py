@@ -6,7 +6,7 @@ import pandas as pd
 import pyarrow as pa
 from pandas.api.types import union_categoricals
 
-from schemas.frames import CATEGORIES, categorical, concat
+from schemas.frames import CATEGORIES, categorical, concat, lists
 
 
 def _column(texts: list[str | None]) -> pd.Series:
@@ -30,3 +30,11 @@ def test_the_empty_text_is_a_missing_cell():
     column = _column(["x", "", None, "y", ""])
     assert column.isna().tolist() == [False, True, True, False, True]
     assert list(column.cat.categories) == ["x", "y"]
+
+
+def test_lists_are_groupby_lists():
+    group = np.array([2, 0, 2, 1, 0, 2])
+    values = np.array([10.5, 11, 12, 13, 14, 15])
+    expected = pd.Series(values).groupby(group).agg(list).tolist()
+    assert lists(group, values) == expected == [[11, 14], [13], [10.5, 12, 15]]
+    assert lists(np.array([], dtype=np.int64), np.array([])) == []
