@@ -14,11 +14,13 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
 from aidata.site import snippets
+from aidata.site.pages import home
 from conftest import REPO, rows
 from damage import GD
 from schemas import descriptor, numbers
@@ -142,6 +144,18 @@ def test_home_shows_headline_figures_computed_from_the_data(site):
     versions = re.findall(r"(?m)^## (\[\d[^\]]*\][^\n]*)", changelog.read_text("utf-8"))
     assert versions and versions[0] in seen
     assert versions[-1] in text(page(site, "changelog.html"))
+
+
+def test_home_shows_the_newest_release_and_points_at_unreleased_changes():
+    log = ("# Changelog\n\nIntro.\n\n## [Unreleased]\n\n### Changed\n\n- a pending change\n\n"
+           "## [0.2.0] - 2026-12-01\n\n### Added\n\n- more rows\n\n## [0.1.0] - 2026-11-22\n\n- the first\n")
+    shown = home.changelog_latest(SimpleNamespace(pkg=None, changelog=log), "index.md")
+    assert "### [0.2.0] - 2026-12-01" in shown and "more rows" in shown
+    assert "pending change" not in shown and "0.1.0" not in shown
+    assert "Changes made since this release" in shown
+    nothing_pending = log.replace("### Changed\n\n- a pending change\n\n", "")
+    shown = home.changelog_latest(SimpleNamespace(pkg=None, changelog=nothing_pending), "index.md")
+    assert "### [0.2.0]" in shown and "Changes made since" not in shown
 
 
 def test_hand_written_pages_type_no_figure_of_the_data():

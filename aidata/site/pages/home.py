@@ -133,12 +133,21 @@ def repository(ctx, uri: str) -> str:
 
 
 def changelog_latest(ctx, uri: str) -> str:
+    """The newest release's entry. Changes newer than it (an "Unreleased" section with text) belong to no
+    version yet, so they are pointed at rather than shown as the latest."""
     links = Links(ctx.pkg, uri)
     if ctx.changelog is None:
         return f"No `CHANGELOG.md` in this copy of the package yet: this is version {esc(ctx.pkg.desc.version)}."
-    # the newest entry that says something (an empty "Unreleased" heading says nothing)
-    latest = [s for s in _sections(ctx.changelog) if s.count("\n") and s.split("\n", 1)[1].strip()][:1]
-    return "\n".join(_demote(s, 1) for s in latest) + "\n\n" + links.to(paths.CHANGELOG, "The full changelog") + "."
+    said = [s for s in _sections(ctx.changelog) if s.count("\n") and s.split("\n", 1)[1].strip()]
+    released = [s for s in said if RELEASED.match(s)]
+    latest = released[0] if released else said[0] if said else None
+    out = _demote(latest, 1) + "\n\n" if latest else ""
+    if released and said.index(latest):
+        out += "Changes made since this release, not yet released as a version, are listed first in the changelog.\n\n"
+    return out + links.to(paths.CHANGELOG, "The full changelog") + "."
+
+
+RELEASED = re.compile(r"## \[\d")  # a version's heading, not "## [Unreleased]"
 
 
 def changelog_page(ctx) -> Page:
