@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .descriptor import RECORD_TABLES, YEAR_FIELD
-from .frames import code_in, concat, lists, row_of, spread, texts
+from .frames import CATEGORIES, code_in, concat, lists, row_of, spread, texts
 from .numbers import COMPARATOR_WORDS, human
 from .report import Finding, Problem
 from .structure import Typed
@@ -146,7 +146,7 @@ def records(typed: dict[str, Typed]) -> pd.DataFrame:
 
 def _no_text(n: int) -> pd.Series:
     return pd.Series(pd.Categorical.from_codes(np.full(n, -1, dtype=np.int32), dtype=pd.CategoricalDtype(
-        pd.Index([], dtype=pd.StringDtype("pyarrow")))))
+        pd.Index([], dtype=CATEGORIES))))
 
 
 def check(typed: dict[str, Typed]) -> tuple[list[Problem], Findings]:

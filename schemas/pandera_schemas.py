@@ -28,7 +28,7 @@ from .structure import Typed
 
 FORMULA = r"^[=+\-@]"
 # Columns are validated as their distinct values (see run): text as plain Arrow text.
-DTYPES = {"string": pd.StringDtype("pyarrow"), "integer": "Int64", "number": "float64", "boolean": "boolean",
+DTYPES = {"string": frames.CATEGORIES, "integer": "Int64", "number": "float64", "boolean": "boolean",
           "date": "datetime64[ns]"}
 SHARE_RELATIONS = ("share_of_parent", "share_of_national", "share_of_external")
 WHOLE_UNITS = ("count", "rank")
