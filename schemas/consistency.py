@@ -220,8 +220,9 @@ def share_parts(rec: pd.DataFrame, typed) -> Part | None:
         return None
     regions = _frame(typed, "regions", ["region_id", "parent_id", "level"]).astype(object)
     nation = regions.loc[regions["level"] == "country", "region_id"]
-    # a repeated region_id is the structure layer's to report: here the last row's parent is taken
-    parent = regions.drop_duplicates("region_id", keep="last").set_index("region_id")["parent_id"]
+    # a repeated region_id is the structure layer's to report, at the repeat: here, as for a repeated
+    # indicator definition, the first row is read
+    parent = regions.drop_duplicates("region_id").set_index("region_id")["parent_id"]
     region_cats = rec["region_id"].cat.categories
     # each region's parent, found once per region and spread to the shares by code
     parent_code = spread(code_in(parent.reindex(region_cats.astype(object)).to_numpy(), region_cats),

@@ -125,3 +125,14 @@ def test_growth_prior_against_a_stated_prior_year(package):
     set_value(package, "indicators", "china-core_ai_industry_value-2022-test", "507000000000")
     (f,) = [f for f in findings(package, "growth_prior") if len(f.records) == 3]
     assert f.status == "disagrees"
+
+
+def test_a_repeated_region_is_read_as_its_first_row_like_a_repeated_definition(package):
+    """The structure layer reports the repeat at its own line, so the first row is the one that stands."""
+    t = table(package, "regions")
+    repeat = list(t.rows[t.line_of("region_id", "shenzhen") - 1])
+    repeat[t.header.index("parent_id")] = "beijing"
+    t.rows.append(repeat)
+    t.save()
+    (f,) = findings(package, "share_parts", record_id=SZ_SHARE)
+    assert f.records[-1]["record_id"] == "guangdong-ai_industry_value-2023-scmp"
