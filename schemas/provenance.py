@@ -102,6 +102,9 @@ class Checker:
         self.quotes = {name: Quotes(t.frame["quote"]) for name, t in self.records.items()}
         self.has = {name: {f: np.zeros(len(t.frame), dtype=bool) for f in traced(name)}
                     for name, t in self.records.items()}
+        # which record cells hold something to trace, worked out once rather than for every batch
+        self.filled = {name: {f: t.frame[f].notna().to_numpy() for f in traced(name) if f in t.frame.columns}
+                       for name, t in self.records.items()}
         self.sources = typed.get("sources")
         self.number_cache: dict[str, tuple] = {}
         self.read_any = False  # a provenance table that cannot be read says so once, not once per record field
@@ -208,8 +211,8 @@ class Checker:
         covered = np.zeros(len(sub), dtype=bool)
         for f in traced(name):
             this = known & (field == f)
-            if f in rec.frame.columns:
-                cell = spread(rec.frame[f].notna().to_numpy(), at, False)  # a table without rows has no cell
+            if f in self.filled[name]:
+                cell = spread(self.filled[name][f], at, False)  # a table without rows has no cell
                 covered |= this & cell
                 self.has[name][f][at[this & cell]] = True
         for i in np.flatnonzero(known & ~covered & sub["field"].notna().to_numpy()):
@@ -331,9 +334,9 @@ class Checker:
         problems = []
         for name, rec in self.records.items():
             for f in traced(name) if self.read_any else ():
-                if f not in rec.frame.columns:
+                if f not in self.filled[name]:
                     continue
-                cell = rec.frame[f].notna().to_numpy() & rec.frame["record_id"].notna().to_numpy()
+                cell = self.filled[name][f] & rec.frame["record_id"].notna().to_numpy()
                 for pos in np.flatnonzero(cell & ~self.has[name][f]):
                     problems.append(_problem(rec, pos, f, f"no provenance row for {f}",
                                              f"a row in provenance.csv for ({name}, {rec.frame['record_id'].iloc[pos]}, "
