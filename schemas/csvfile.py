@@ -322,39 +322,21 @@ def _joined(group, schema) -> tuple[pa.RecordBatch, np.ndarray]:
 
 
 def release_memory() -> None:
-    """Between tables and batches: Arrow's pool hands back what it keeps, and malloc does once more than
-    IDLE_HEAP of its heap lies free, so that what is kept for reuse does not add up across a table of
-    millions of rows (trimming after every batch made the next batch fault those pages in again)."""
+    """Hand freed memory back to the system between tables and batches, so that what the allocators keep
+    for reuse does not add up across a table of millions of rows."""
     pa.default_memory_pool().release_unused()
-    if _LIBC is not None and _idle_heap() > IDLE_HEAP:
+    if _LIBC is not None:
         _LIBC.malloc_trim(0)
-
-
-IDLE_HEAP = 256 << 20  # freed heap kept for the next batch's arrays before it is handed back
-
-
-class _Mallinfo2(ctypes.Structure):
-    _fields_ = [(name, ctypes.c_size_t) for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
-                                                       "fsmblks", "uordblks", "fordblks", "keepcost")]
-
-
-def _idle_heap() -> int:
-    """Bytes malloc holds free (glibc 2.33+); where that cannot be known, as if over the limit."""
-    info = getattr(_LIBC, "mallinfo2", None)
-    if info is None:
-        return IDLE_HEAP + 1
-    info.restype = _Mallinfo2
-    return info().fordblks
 
 
 def tune_allocator() -> None:
     """Keep freed blocks of up to 32 MB (glibc's ceiling for this) in malloc's heap for the next array,
     rather than unmapping each and faulting its pages in again: at a million records that was a quarter of
-    the page faults and of the system time. release_memory hands the heap back once much of it is idle."""
+    the page faults and of the system time. release_memory still hands the heap back between batches."""
     mallopt = getattr(_LIBC, "mallopt", None)
     if mallopt is not None:
         mallopt(_M_MMAP_THRESHOLD, 32 << 20)
-        mallopt(_M_TRIM_THRESHOLD, 1 << 30)  # trims only by release_memory
+        mallopt(_M_TRIM_THRESHOLD, 1 << 30)  # explicit trims only: see release_memory
 
 
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's malloc.h

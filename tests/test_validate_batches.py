@@ -3,7 +3,6 @@ whitespace folding, and the loud failure of a check or of the validator itself."
 from __future__ import annotations
 
 import io
-import os
 import sys
 
 import numpy as np
@@ -173,23 +172,3 @@ def test_a_package_the_checks_find_odd_is_reported_not_a_crash(package, archive,
     report = validate(package, archive)
     assert not [p for p in report.problems if p.code == "check-error"]
     assert code is None or code in {p.code for p in report.problems}
-
-
-@pytest.mark.skipif(getattr(csvfile._LIBC, "mallinfo2", None) is None, reason="needs glibc 2.33+ (mallinfo2)")
-def test_freed_heap_is_kept_for_the_next_batch_until_it_passes_the_limit(monkeypatch):
-    def resident() -> int:
-        with open("/proc/self/statm") as fh:
-            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-    def handed_back() -> int:
-        before = resident()
-        csvfile.release_memory()
-        return before - resident()
-
-    csvfile.tune_allocator()
-    csvfile._LIBC.malloc_trim(0)  # what earlier tests left idle
-    blocks = [b"x" * (1 << 20) for _ in range(192)]  # 192 MB in malloc's heap, then freed
-    del blocks
-    assert handed_back() < 32 << 20  # under IDLE_HEAP: kept
-    monkeypatch.setattr(csvfile, "IDLE_HEAP", 64 << 20)
-    assert handed_back() > 128 << 20
