@@ -117,9 +117,11 @@ def concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
         if isinstance(parts[0].dtype, pd.CategoricalDtype):
             # Arrow unifies the dictionaries in C++ (the first's texts, then each new one in order, as
             # union_categoricals does), where pandas made Python text of every category to hash it
-            chunks = [pa.DictionaryArray.from_arrays(pa.array(codes(p).astype(np.int32), mask=codes(p) < 0),
-                                                     pa.array(p.cat.categories.array, type=pa.string()))
-                      for p in parts]
+            chunks = []
+            for p in parts:
+                c = codes(p)
+                chunks.append(pa.DictionaryArray.from_arrays(pa.array(c.astype(np.int32), mask=c < 0),
+                                                             pa.array(p.cat.categories.array, type=pa.string())))
             columns[col] = pd.Series(categorical(pa.chunked_array(chunks).unify_dictionaries()))
         else:
             columns[col] = pd.concat(parts, ignore_index=True)
@@ -141,7 +143,7 @@ def categorical(column: pa.ChunkedArray) -> pd.Categorical:
         keep[empty] = False
         remap = np.cumsum(keep) - 1
         remap[empty] = -1
-        codes = np.where(codes >= 0, remap[codes], -1).astype(np.int32)
+        codes = spread(remap, codes, -1).astype(np.int32)
         dictionary = dictionary.filter(pa.array(keep))
     categories = pd.Index(pd.array(dictionary, dtype=CATEGORIES))
     # An Arrow dictionary holds each text once: pandas' public CategoricalDtype checks that again, making

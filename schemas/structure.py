@@ -16,7 +16,7 @@ import pandas as pd
 
 from .csvfile import Table
 from .descriptor import Descriptor, Resource
-from .frames import row_of
+from .frames import row_of, spread
 from .report import Problem
 
 INTEGER = r"^[+-]?[0-9]+$"
@@ -67,7 +67,7 @@ def cast(table: Table) -> tuple[Typed, list[Problem]]:
         categories = pd.Series(text.cat.categories)
         values, ok = _cast(categories, f.type, f.format)  # once per distinct text
         codes = text.cat.codes.to_numpy()
-        failed = (codes >= 0) & ~ok[np.maximum(codes, 0)] if len(ok) else np.zeros(len(codes), dtype=bool)
+        failed = ~spread(ok, codes, True)  # an empty cell (code -1) did not fail
         if values is None:  # text: stays categorical; a text that fails its format becomes missing
             typed.frame[f.name] = text.cat.remove_categories(categories[~ok].tolist()) if (~ok).any() else text
         else:
