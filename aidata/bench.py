@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from schemas import descriptor
+from schemas.report import TIMINGS
 
 from . import benchreport, detection, machine, measure, seeded, synthetic
 
@@ -63,6 +64,7 @@ class Timing:
         return max(r.peak_mib for r in self.runs)
 
     reports: list[bool] = field(default_factory=list)  # per run: did it write a JSON report
+    steps: list[dict[str, float]] = field(default_factory=list)  # per run: seconds per layer (ours: --timings)
 
     @property
     def failure(self) -> str | None:
@@ -188,7 +190,7 @@ def _pair(root: Path, archive: Path, runs: int, out: Path, timeout: float, expec
     """Both validators on the same package, alternating which runs first."""
     out.mkdir(parents=True, exist_ok=True)
     cmds = {"ours": [sys.executable, str(REPO / "scripts" / "validate.py"), str(root), "--archive", str(archive),
-                     "--format", "json"],
+                     "--format", "json", "--timings"],
             # the default error limit (1,000 per resource) is far above the seeded errors: every row is read
             "frictionless": [str(Path(sys.executable).parent / "frictionless"), "validate",
                              str(root / "datapackage.json"), "--json"]}
@@ -198,6 +200,8 @@ def _pair(root: Path, archive: Path, runs: int, out: Path, timeout: float, expec
         for tool in order:
             _measure(cmds[tool], out / f"{tool}-{i}", timeout, timings[tool], f"{out.name} {tool} run {i}")
             timings[tool].reports.append(_is_json_report(out / f"{tool}-{i}.out"))
+            if tool == "ours":
+                timings[tool].steps.append(timings_of(out / f"{tool}-{i}.err"))
     return timings
 
 
@@ -234,6 +238,18 @@ def _is_json_report(path: Path) -> bool:
         fh.seek(max(0, size - 64))
         tail = fh.read().rstrip()
     return head.startswith(b"{") and tail.endswith(b"}")
+
+
+def timings_of(path: Path) -> dict[str, float]:
+    """The seconds per layer that `validate.py --timings` printed last on stderr ({} when it printed none)."""
+    for line in reversed(path.read_text(encoding="utf-8", errors="replace").splitlines()):
+        if line.startswith(TIMINGS):
+            try:
+                got = json.loads(line[len(TIMINGS):])
+            except ValueError:
+                return {}
+            return got if isinstance(got, dict) else {}
+    return {}
 
 
 def _rows(root: Path) -> dict[str, int]:

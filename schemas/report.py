@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import orjson
 
 TEXT_FINDINGS = 1000  # the text report lists this many findings; the JSON report lists them all
+TIMINGS = "timings: "  # the start of the line of seconds per layer that `validate.py --timings` prints on stderr
 LAYERS = ("descriptor", "structure", "schema", "provenance", "consistency")
 LAYER_TITLES = {
     "descriptor": "Descriptor (datapackage.json)",
@@ -78,6 +79,8 @@ class Report:
     rows: dict[str, int] = field(default_factory=dict)
     # the typed tables, for the docs and exports to reuse once the package is valid
     tables: dict = field(default_factory=dict, repr=False)
+    # seconds spent in each layer's checks (validate.Stopwatch); not part of the report itself
+    seconds: dict[str, float] = field(default_factory=dict, repr=False)
 
     @property
     def valid(self) -> bool:

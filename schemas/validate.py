@@ -8,12 +8,14 @@ memory stays flat as the package grows; the other tables are read whole.
 from __future__ import annotations
 
 import hashlib
+import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 from . import consistency, csvfile, descriptor, pandera_schemas, provenance, structure
 from .frames import concat
-from .report import Problem, Report
+from .report import LAYERS, Problem, Report
 
 STREAMED = "provenance"
 
@@ -25,7 +27,8 @@ def validate(root: Path | str, archive: Path | str | None = None, keep_tables: b
     With keep_tables, `report.tables` holds every typed table (the docs and the release read them);
     without, none is kept once checked (the findings keep the records they need), so a report of half a
     million findings is written without the whole tables in memory. `standard` is the check against the
-    Data Package standard when the caller has started it already (descriptor.start_standard_check)."""
+    Data Package standard when the caller has started it already (descriptor.start_standard_check).
+    `report.seconds` tells how long each layer took."""
     root = Path(root)
     if archive is not None:
         archive = Path(archive)
@@ -33,59 +36,103 @@ def validate(root: Path | str, archive: Path | str | None = None, keep_tables: b
             raise descriptor.UnusableInput(f"{archive}: archive folder not found; expected the folder of archived "
                                            "article texts (e.g. ../shared/sources)")
     csvfile.tune_allocator()
-    desc = descriptor.load(root)
-    standard = standard or descriptor.start_standard_check(root)
     report = Report(archive=str(archive) if archive is not None else None)
-    report.add(descriptor.check(desc))
+    clock = Stopwatch(report.seconds)
+    with clock("descriptor"):
+        desc = descriptor.load(root)
+        standard = standard or descriptor.start_standard_check(root)
+        report.add(descriptor.check(desc))
     typed = {}
-    for name, res in desc.resources.items():
-        report.add(_declared_size(root, res))
-        if name == STREAMED:
-            continue
-        table, problems = csvfile.read(root, res)
-        report.add(problems)
-        if table is None:
-            continue
-        typed[name], problems = structure.cast(table)
-        report.add(problems)
-        report.rows[name] = len(table.frame)
-    report.add(structure.keys(desc, typed))
-    report.add(pandera_schemas.validate(desc, typed))
+    with clock("structure"):
+        for name, res in desc.resources.items():
+            report.add(_declared_size(root, res))
+            if name == STREAMED:
+                continue
+            table, problems = csvfile.read(root, res)
+            report.add(problems)
+            if table is None:
+                continue
+            typed[name], problems = structure.cast(table)
+            report.add(problems)
+            report.rows[name] = len(table.frame)
+        report.add(structure.keys(desc, typed))
+    with clock("schema"):
+        report.add(pandera_schemas.validate(desc, typed))
 
-    checker = provenance.Checker(typed, archive)
-    report.add(checker.check_archive())
-    report.add(checker.check_quotes())
+    with clock("provenance"):
+        checker = provenance.Checker(typed, archive)
+        report.add(checker.check_archive())
+        report.add(checker.check_quotes())
     res = desc.resources[STREAMED]
     keys = structure.Keys(res, remember_cells=keep_tables)
     schema = pandera_schemas.schema_for(res, [])
     kept = []
-    for table, problems in csvfile.read_batches(root, res):
+    for table, problems in clock.steps("structure", csvfile.read_batches(root, res)):
         report.add(problems)
         if table is None:
             continue
-        batch, problems = structure.cast(table)
-        report.add(problems)
-        report.add(keys.add(batch))
-        report.add(structure.foreign_keys(desc, batch, typed))
-        report.add(pandera_schemas.run(schema, batch))
-        report.add(checker.add(batch))
+        with clock("structure"):
+            batch, problems = structure.cast(table)
+            report.add(problems)
+            report.add(keys.add(batch))
+            report.add(structure.foreign_keys(desc, batch, typed))
+        with clock("schema"):
+            report.add(pandera_schemas.run(schema, batch))
+        with clock("provenance"):
+            report.add(checker.add(batch))
         report.rows[STREAMED] = report.rows.get(STREAMED, 0) + len(batch.frame)
         if keep_tables:
             kept.append(batch.frame)
         del table, batch
-        csvfile.release_memory()
-    report.add(keys.finish())
-    report.add(checker.finish())
+        with clock("structure"):
+            csvfile.release_memory()
+    with clock("structure"):
+        report.add(keys.finish())
+    with clock("provenance"):
+        report.add(checker.finish())
 
-    problems, findings = consistency.check(typed)
-    report.add(problems)
-    report.add(standard())
+    with clock("consistency"):
+        problems, findings = consistency.check(typed)
+        report.add(problems)
+    with clock("descriptor"):
+        report.add(standard())
     report.findings = findings
     if keep_tables:
         report.tables = {name: t.frame for name, t in typed.items()}
         if kept:
             report.tables[STREAMED] = concat(kept)
     return report
+
+
+class Stopwatch:
+    """Seconds in each layer, added up as the layers take turns (a batch of provenance passes through three
+    of them), into the dict it is given. Only the code of each layer is counted, not what lies between."""
+
+    def __init__(self, seconds: dict[str, float]):
+        self.seconds = seconds
+        for layer in LAYERS:
+            seconds.setdefault(layer, 0.0)
+
+    @contextmanager
+    def __call__(self, layer: str):
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[layer] += time.perf_counter() - start
+
+    def steps(self, layer: str, items: Iterable) -> Iterator:
+        """The items, the making of each counted to `layer` (a reader that parses as it is asked)."""
+        items = iter(items)
+        while True:
+            with self(layer):
+                item = next(items, _END)
+            if item is _END:
+                return
+            yield item
+
+
+_END = object()
 
 
 def _declared_size(root: Path, res) -> list[Problem]:

@@ -6,6 +6,7 @@ archive folder where one was named) or an internal error of the validator.
 from __future__ import annotations
 
 import sys
+import time
 
 # Pandera imports hypothesis (a tool that makes test data) whenever it is installed, as it is beside the
 # tests; validating never uses it, and on a small package its import is a tenth of the run. The command
@@ -13,6 +14,7 @@ import sys
 sys.modules.setdefault("hypothesis", None)
 
 import argparse  # noqa: E402
+import json  # noqa: E402
 import os  # noqa: E402
 import traceback  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -20,13 +22,17 @@ from pathlib import Path  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from schemas import descriptor  # noqa: E402  (the standard library and orjson: it loads in milliseconds)
+from schemas.report import TIMINGS  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
+    started = time.perf_counter()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("root", nargs="?", default=".", help="the package folder (default: here)")
     parser.add_argument("--archive", help="folder of archived article texts; without it quotes are not checked")
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--timings", action="store_true",
+                        help="afterwards, print to stderr the seconds each layer took, as JSON")
     args = parser.parse_args(argv)
     standard = None
     try:
@@ -42,13 +48,26 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         _reap(standard)
         return _internal_error(exc)
+    writing = time.perf_counter()
     try:
         (report.write_json if args.format == "json" else report.write_text)(sys.stdout)
     except BrokenPipeError:
         pass  # the reader stopped early (`| head`): the verdict still stands in the exit status
     except Exception as exc:  # a report that cannot be written is no verdict either
         return _internal_error(exc)
+    if args.timings:
+        print(TIMINGS + json.dumps(_timings(report.seconds, started, writing)), file=sys.stderr)
     return 0 if report.valid else 1
+
+
+def _timings(layers: dict[str, float], started: float, writing: float) -> dict[str, float]:
+    """Seconds per layer; `report`: writing the report (a finding's sentence is made as it is written);
+    `other`: the rest of the run (mostly importing pandas, pandera and pyarrow); `total`: the run."""
+    now = time.perf_counter()
+    out = {**layers, "report": now - writing}
+    out["other"] = (now - started) - sum(out.values())  # below 0 only if some time were counted twice
+    out["total"] = now - started
+    return {k: round(v, 3) for k, v in out.items()}
 
 
 def _internal_error(exc: Exception) -> int:

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 from aidata import measure, seeded
+from aidata.bench import timings_of
 from conftest import REPO
 
 
@@ -20,6 +21,8 @@ def test_make_bench_quick_run_writes_the_table(tmp_path):
     kinds, visible = len(seeded.KINDS), sum(k.frictionless for k in seeded.KINDS)
     assert f"{kinds} of {kinds}" in page and f"{visible} of {visible}" in page  # each catches what it can see
     assert "## Machine" in page and "CPU:" in page
+    steps = page.split("### Where our validator's time goes")[1].split("## Docs build")[0]
+    assert "| real (data/) |" in steps and "| synthetic | 1,0" in steps and "not told" not in steps
     assert "ours: median s (range)" in proc.stdout and "Targets:" in proc.stdout
 
 
@@ -42,3 +45,13 @@ def test_a_run_past_its_time_is_stopped(tmp_path):
     run = measure.run([sys.executable, "-c", "import time; time.sleep(60)"], tmp_path / "out", tmp_path / "err",
                       timeout=1)
     assert run.timed_out and run.returncode != 0
+
+
+def test_the_timings_line_is_read_from_what_the_validator_printed(tmp_path):
+    err = tmp_path / "ours.err"
+    err.write_text('a warning\ntimings: {"structure": 1.5, "total": 2.0}\n', encoding="utf-8")
+    assert timings_of(err) == {"structure": 1.5, "total": 2.0}
+    err.write_text("Traceback (most recent call last):\n", encoding="utf-8")
+    assert timings_of(err) == {}  # a run that crashed told nothing: its row says so
+    err.write_text("timings: {not json\n", encoding="utf-8")
+    assert timings_of(err) == {}

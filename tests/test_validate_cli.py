@@ -11,6 +11,8 @@ import pytest
 from conftest import REPO, copy_package, snapshot, table, validate_cli
 from damage import descriptor_bad_type
 
+from schemas.report import LAYERS, TIMINGS
+
 LOCATION = re.compile(r"^(datapackage\.json|data/[a-z_]+\.csv)(:\d*)?(:[^:]*)?: .+; expected .+$")
 
 
@@ -136,3 +138,18 @@ def test_make_validate_fails_on_a_damaged_package(tmp_path, archive):
     out = subprocess.run(["make", "-s", "validate", f"ARCHIVE={archive}"], cwd=pkg, capture_output=True, text=True)
     assert out.returncode != 0
     assert "data/regions.csv:4:iso_3166_2: 'CN-Shanghai' does not match the field's pattern" in out.stdout
+
+
+def test_timings_tell_each_layer_and_add_up_to_the_run(repo, archive):
+    """`--timings` adds one line to stderr and leaves the report as it was."""
+    plain = validate_cli(repo, "--archive", archive, "--format", "json")
+    timed = validate_cli(repo, "--archive", archive, "--format", "json", "--timings")
+    assert timed.returncode == plain.returncode == 0 and plain.stderr == ""
+    assert json.loads(timed.stdout) == json.loads(plain.stdout)
+    (line,) = timed.stderr.splitlines()
+    assert line.startswith(TIMINGS)
+    seconds = json.loads(line[len(TIMINGS):])
+    assert list(seconds) == [*LAYERS, "report", "other", "total"]
+    assert all(seconds[k] > 0 for k in ("structure", "schema", "provenance", "consistency", "report", "total"))
+    assert seconds["descriptor"] >= 0 and seconds["other"] >= 0  # no second counted twice
+    assert abs(sum(v for k, v in seconds.items() if k != "total") - seconds["total"]) < 0.01
