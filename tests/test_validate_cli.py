@@ -150,6 +150,8 @@ def test_timings_tell_each_layer_and_add_up_to_the_run(repo, archive):
     assert line.startswith(TIMINGS)
     seconds = json.loads(line[len(TIMINGS):])
     assert list(seconds) == [*LAYERS, "report", "other", "total"]
-    assert all(seconds[k] > 0 for k in ("structure", "schema", "provenance", "consistency", "report", "total"))
-    assert seconds["descriptor"] >= 0 and seconds["other"] >= 0  # no second counted twice
+    # to the millisecond: the descriptor and the report of the real package can take less
+    assert all(seconds[k] > 0 for k in ("structure", "schema", "provenance", "consistency", "total"))
+    assert seconds["descriptor"] >= 0 and seconds["report"] >= 0
+    assert seconds["other"] >= 0  # no second counted twice
     assert abs(sum(v for k, v in seconds.items() if k != "total") - seconds["total"]) < 0.01
