@@ -5,7 +5,7 @@ import statistics
 from typing import TYPE_CHECKING
 
 from schemas.descriptor import RECORD_TABLES
-from schemas.report import LAYERS
+from schemas.report import STEPS
 
 if TYPE_CHECKING:  # bench imports this module; the types are for reading only
     from .bench import Result, Size, Timing
@@ -13,7 +13,6 @@ if TYPE_CHECKING:  # bench imports this module; the types are for reading only
 MILLION = 1_000_000
 MEMORY_LIMIT_MIB = 1.5e9 / 2 ** 20  # 1.5 GB, as the issue states it
 DOCS_LIMIT_S = 120.0
-STEPS = (*LAYERS, "report", "other")  # the parts of a run that `validate.py --timings` tells
 
 
 def targets(r: Result) -> list[tuple[str, str, str]]:

@@ -22,7 +22,7 @@ from pathlib import Path  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from schemas import descriptor  # noqa: E402  (the standard library and orjson: it loads in milliseconds)
-from schemas.report import TIMINGS  # noqa: E402
+from schemas.report import TIMINGS, timings  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,18 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a report that cannot be written is no verdict either
         return _internal_error(exc)
     if args.timings:
-        print(TIMINGS + json.dumps(_timings(report.seconds, started, writing)), file=sys.stderr)
+        print(TIMINGS + json.dumps(timings(report.seconds, started, writing, time.perf_counter())), file=sys.stderr)
     return 0 if report.valid else 1
-
-
-def _timings(layers: dict[str, float], started: float, writing: float) -> dict[str, float]:
-    """Seconds per layer; `report`: writing the report (a finding's sentence is made as it is written);
-    `other`: the rest of the run (mostly importing pandas, pandera and pyarrow); `total`: the run."""
-    now = time.perf_counter()
-    out = {**layers, "report": now - writing}
-    out["other"] = (now - started) - sum(out.values())  # below 0 only if some time were counted twice
-    out["total"] = now - started
-    return {k: round(v, 3) for k, v in out.items()}
 
 
 def _internal_error(exc: Exception) -> int:
