@@ -13,10 +13,11 @@ export DISABLE_MKDOCS_2_WARNING := true
 
 all: validate release docs
 
-$(BIN)/.core: requirements.txt
+$(BIN)/.core: requirements.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "make: $(PYTHON) not found; expected Python 3.11 (set PYTHON=...)"; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --editable .
 	touch $@
 
 $(BIN)/.test: requirements-test.txt $(BIN)/.core
@@ -26,23 +27,23 @@ $(BIN)/.test: requirements-test.txt $(BIN)/.core
 venv: $(BIN)/.core
 
 validate: venv
-	$(BIN)/python scripts/validate.py $(ARCHIVE_ARG)
+	$(BIN)/china-ai-validate $(ARCHIVE_ARG)
 
 docs: venv
-	$(BIN)/python scripts/docs.py build $(ARCHIVE_ARG)
+	$(BIN)/china-ai-docs build $(ARCHIVE_ARG)
 
 serve: venv
-	$(BIN)/python scripts/docs.py serve $(ARCHIVE_ARG)
+	$(BIN)/china-ai-docs serve $(ARCHIVE_ARG)
 
 release: venv
-	$(BIN)/python scripts/release.py $(ARCHIVE_ARG)
+	$(BIN)/china-ai-release $(ARCHIVE_ARG)
 
 test: $(BIN)/.test
 	@test -n "$(ARCHIVE)" || { echo "make test: no archive at ../shared/sources; expected ARCHIVE=dir, the folder of archived article texts"; exit 2; }
 	ARCHIVE="$(abspath $(ARCHIVE))" $(BIN)/python -m pytest
 
 bench: venv
-	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+	$(BIN)/china-ai-bench $(BENCH_ARGS)
 
 clean:
 	rm -rf site dist .pytest_cache

@@ -1,40 +1,7 @@
-"""Build the release into dist/: `python scripts/release.py [--root DIR] [--dist DIR] [--archive DIR]`.
-
-Writes dist/<name>-<version>.zip (the package with a checksummed descriptor),
-.sqlite, .xlsx, -parquet/ and a .sha256 list, all or nothing.
-Exit status: 0 released, 1 refused (invalid package, version without a
-changelog entry, invalid citation, data an export cannot hold), 2 unusable
-input (no readable descriptor, no archive folder where one was named).
-"""
-from __future__ import annotations
-
-import argparse
+"""`python scripts/release.py`: the same as the command `china-ai-release` (publish/cli.py)."""
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from aidata import release  # noqa: E402
-from schemas.descriptor import UnusableInput  # noqa: E402
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--root", default=".", help="the package folder (default: here)")
-    parser.add_argument("--dist", help="where the release goes (default: ROOT/dist)")
-    parser.add_argument("--archive", help="folder of archived article texts; without it quotes are not checked")
-    args = parser.parse_args(argv)
-    try:
-        built = release.build(args.root, args.dist, args.archive or None)
-    except UnusableInput as exc:
-        print(f"unusable input: {exc}", file=sys.stderr)
-        return 2
-    except release.Refused as exc:
-        print(exc.text, file=sys.stderr, end="" if exc.text.endswith("\n") else "\n")
-        return 1
-    sys.stdout.write(built.to_text())
-    return 0
-
+from publish.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -118,7 +118,7 @@ def repo_report_archived(archive):
 @pytest.fixture(scope="session")
 def built_release(archive, tmp_path_factory):
     """The release of the repository's package with the archive, built once: tests read it, never change it."""
-    from aidata import release
+    from publish import release
 
     return release.build(REPO, tmp_path_factory.mktemp("release") / "dist", archive)
 
@@ -127,7 +127,7 @@ def built_release(archive, tmp_path_factory):
 def built_site(archive, tmp_path_factory):
     """The docs site of the repository's package with the archive, built once, as (folder, what the build
     returned): tests read it, and a test that changes a page works on its own copy."""
-    from aidata.site import build
+    from docsite import build
 
     out = tmp_path_factory.mktemp("site") / "site"
     return out, build.build(REPO, out, archive)

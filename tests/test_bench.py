@@ -4,8 +4,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from aidata import measure, seeded
-from aidata.bench import timings_of
+from benchmark import measure, seeded
+from benchmark.run import timings_of
 from conftest import REPO
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import MkDocsException
 
-from aidata import distfiles
-from aidata.site import audit, build, package, repository
+from publish import distfiles
+from docsite import audit, build, package, repository
 from conftest import REPO, copy_package, table
 from damage import GD
 from schemas import descriptor
@@ -46,7 +46,7 @@ def project(tmp_path: Path) -> Path:
     out.mkdir()
     shutil.copy(REPO / "mkdocs.yml", out / "mkdocs.yml")
     shutil.copytree(REPO / "docs", out / "docs")
-    (out / "aidata").symlink_to(REPO / "aidata")
+    (out / "docsite").symlink_to(REPO / "docsite")
     return out
 
 

@@ -19,8 +19,8 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from aidata.site import snippets
-from aidata.site.pages import home
+from docsite import snippets
+from docsite.pages import home
 from conftest import REPO, rows
 from damage import GD
 from schemas import descriptor, numbers

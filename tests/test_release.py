@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from aidata import exports, release
+from publish import exports, release
 from conftest import REPO, frictionless, snapshot, table
 from schemas import descriptor
 from schemas.validate import validate

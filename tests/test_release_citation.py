@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from aidata import citation, versions
+from publish import citation, versions
 from conftest import VENV_BIN
 from schemas import descriptor
 

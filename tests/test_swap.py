@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from aidata import swap
+from publish import swap
 from conftest import snapshot
 
 

@@ -7,7 +7,7 @@ import json
 import pyarrow.compute as pc
 import pytest
 
-from aidata import synthetic, wording
+from benchmark import synthetic, wording
 from conftest import REPO, frictionless, validate_cli
 from schemas import numbers
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from aidata import detection, seeded, synthetic
+from benchmark import detection, seeded, synthetic
 from conftest import frictionless, validate_cli
 
 N = 1_000

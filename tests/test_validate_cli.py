@@ -132,7 +132,7 @@ def test_make_validate_end_to_end(repo, archive):
 def test_make_validate_fails_on_a_damaged_package(tmp_path, archive):
     """The Makefile's validate target runs on the working tree: a damaged copy of the repository fails."""
     pkg = copy_package(tmp_path / "repo")
-    for part in ("Makefile", "requirements.txt", "scripts", "schemas", ".venv"):
+    for part in ("Makefile", "requirements.txt", "pyproject.toml", "scripts", "schemas", ".venv"):
         (pkg / part).symlink_to(REPO / part)
     table(pkg, "regions").set(4, "iso_3166_2", "CN-Shanghai").save()
     out = subprocess.run(["make", "-s", "validate", f"ARCHIVE={archive}"], cwd=pkg, capture_output=True, text=True)

@@ -1,11 +1,11 @@
 """The benchmark of issue 6: our validator, `frictionless validate` and the docs build, side by side.
 
-For each size it generates a synthetic package (aidata.synthetic) with a
-known set of seeded errors (aidata.seeded), then runs both validators on the
+For each size it generates a synthetic package (benchmark.synthetic) with a
+known set of seeded errors (benchmark.seeded), then runs both validators on the
 same files, alternating which goes first so that a noisy neighbour slows both
 alike, and the docs build on the undamaged package at the docs sizes. Each
 run is a child process: wall time, and peak memory from the kernel's account
-of that child (aidata.measure). Generating the packages is not timed. The
+of that child (benchmark.measure). Generating the packages is not timed. The
 real package (data/ and the real archive) is measured the same way.
 """
 from __future__ import annotations
@@ -13,10 +13,8 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import statistics
 import sys
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -25,7 +23,8 @@ import pyarrow.csv as pacsv
 from schemas import descriptor
 from schemas.report import TIMINGS
 
-from . import benchreport, detection, machine, measure, seeded, synthetic
+from . import detection, machine, measure, report, seeded, synthetic
+from .results import Docs, Result, Size, Timing
 
 REPO = Path(__file__).resolve().parent.parent
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
@@ -35,76 +34,6 @@ RUNS = {1_000: 5, 10_000: 5, 100_000: 3, 1_000_000: 3}
 REAL_RUNS = 5
 TIMEOUT = 3600.0  # seconds one run may take before it is stopped and reported as timed out
 SEED = 6
-
-
-@dataclass
-class Timing:
-    tool: str
-    runs: list[measure.Run] = field(default_factory=list)
-    expected_exit: int = 0
-
-    @property
-    def median(self) -> float:
-        return statistics.median(r.seconds for r in self.runs)
-
-    @property
-    def cpu_median(self) -> float:
-        return statistics.median(r.cpu_seconds for r in self.runs)
-
-    @property
-    def fastest(self) -> float:
-        return min(r.seconds for r in self.runs)
-
-    @property
-    def slowest(self) -> float:
-        return max(r.seconds for r in self.runs)
-
-    @property
-    def peak_mib(self) -> float:
-        return max(r.peak_mib for r in self.runs)
-
-    reports: list[bool] = field(default_factory=list)  # per run: did it write a JSON report
-    steps: list[dict[str, float]] = field(default_factory=list)  # per run: seconds per layer (ours: --timings)
-
-    @property
-    def failure(self) -> str | None:
-        """Why the figures cannot be trusted: a run timed out, exited unexpectedly or crashed."""
-        for i, r in enumerate(self.runs):
-            if r.timed_out:
-                return f"timed out after {r.seconds:.0f} s"
-            if r.returncode != self.expected_exit:
-                return f"exit {r.returncode}, expected {self.expected_exit}"
-            if i < len(self.reports) and not self.reports[i]:
-                return f"exit {r.returncode} without a JSON report (a crash: see its .err file)"
-        return None
-
-
-@dataclass
-class Size:
-    requested: int
-    rows: dict[str, int]
-    records: int
-    ours: Timing
-    frictionless: Timing
-    seeded: list[seeded.Seeded]
-    found: dict[str, detection.Detection]  # tool -> what its first run's report caught
-
-
-@dataclass
-class Docs:
-    requested: int
-    records: int
-    build: Timing
-
-
-@dataclass
-class Result:
-    machine: dict[str, str]
-    real_rows: dict[str, int]
-    real: dict[str, Timing]
-    sizes: list[Size]
-    docs: list[Docs]
-    runs: dict[int, int]
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -134,7 +63,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
-    work = Path(tempfile.mkdtemp(prefix="aidata-bench-")) if args.workdir is None else args.workdir
+    work = Path(tempfile.mkdtemp(prefix="benchmark-")) if args.workdir is None else args.workdir
     work.mkdir(parents=True, exist_ok=True)
     runs = {n: _runs(n, args) for n in args.sizes}
     code_at_start = machine.code(REPO)
@@ -152,9 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     measured = code_at_start if code_at_start == code_at_end else \
         f"{code_at_start} at the start, {code_at_end} at the end: the validator changed during the run"
     result = Result(machine.describe() | {"validator code": measured}, real_rows, real, sizes, docs, runs)
-    print(benchreport.console(result))
+    print(report.console(result))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(benchreport.markdown(result), encoding="utf-8")
+    args.out.write_text(report.markdown(result), encoding="utf-8")
     _say(f"wrote {args.out}")
     return 0
 
@@ -178,8 +107,8 @@ def _size(n: int, runs: int, work: Path, args) -> Size:
     for tool, sees_all in (("ours", True), ("frictionless", False)):
         out = here / f"{tool}-1.out"
         if pair[tool].reports[0]:
-            report = json.loads(out.read_text(encoding="utf-8"))
-            places = detection.ours(report) if tool == "ours" else detection.frictionless(report, desc)
+            parsed = json.loads(out.read_text(encoding="utf-8"))
+            places = detection.ours(parsed) if tool == "ours" else detection.frictionless(parsed, desc)
             found[tool] = detection.score(errors, places, sees_all)
     if args.workdir is None:
         shutil.rmtree(here, ignore_errors=True)

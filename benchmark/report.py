@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import statistics
-from typing import TYPE_CHECKING
 
 from schemas.descriptor import RECORD_TABLES
 from schemas.report import STEPS
 
-if TYPE_CHECKING:  # bench imports this module; the types are for reading only
-    from .bench import Result, Size, Timing
+from .results import Result, Size, Timing
 
 MILLION = 1_000_000
 MEMORY_LIMIT_MIB = 1.5e9 / 2 ** 20  # 1.5 GB, as the issue states it
@@ -214,7 +212,7 @@ def _method(r: Result) -> list[str]:
         "Records are figure rows: indicators.csv plus targets.csv. Each has about six provenance rows (region, "
         "indicator, year, value, unit, comparator; targets also their announcement), so provenance.csv holds most "
         "rows.",
-        "Synthetic packages (aidata/synthetic.py) keep the real datapackage.json and indicator_definitions.csv, the "
+        "Synthetic packages (benchmark/synthetic.py) keep the real datapackage.json and indicator_definitions.csv, the "
         "real regions plus every province and generated cities (one region per 100 records), one article per 50 "
         "records, every indicator, unit and comparator, currency equivalents, qualitative targets, and figures "
         "restated by a second article; every quote and evidence span is verbatim in a generated archive text whose "

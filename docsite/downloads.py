@@ -13,7 +13,7 @@ from pathlib import Path
 
 from schemas.descriptor import DESCRIPTOR, Descriptor
 
-from .. import distfiles
+from publish import distfiles
 from . import paths
 from .package import SiteError
 

@@ -22,11 +22,11 @@ os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
 from mkdocs.commands.build import build as mkdocs_build  # noqa: E402
 from mkdocs.config import load_config  # noqa: E402
 
-from .. import swap  # noqa: E402
+from publish import swap  # noqa: E402
 from . import audit, hooks, package  # noqa: E402
 from .package import SiteError  # noqa: E402
 
-PROJECT = Path(__file__).resolve().parent.parent.parent
+PROJECT = Path(__file__).resolve().parent.parent
 CONFIG = PROJECT / "mkdocs.yml"
 
 

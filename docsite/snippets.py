@@ -10,7 +10,7 @@ from importlib.metadata import version
 
 from schemas.descriptor import Descriptor
 
-from ..exports.typemap import read_as
+from publish.exports.typemap import read_as
 
 WIDTH = 100
 # Text a spreadsheet would turn into a number or a date on import: 2024, 2024-06, 440000, 1e5.

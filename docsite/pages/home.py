@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from ... import citation
+from publish import citation
 from .. import paths
 from ..markup import block, code, esc, md_text, missing, table, tag
 from ..records import Links, stated

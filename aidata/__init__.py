@@ -1,1 +1,0 @@
-"""Code behind the scripts: the docs site, the release exports, the benchmark."""
