@@ -1,0 +1,238 @@
+"""Every number of every archived article accounted for: a traced figure, or set aside with a reason.
+
+A number (schemas.numbers.read, on the article folded as the quotes are:
+each run of whitespace one space) is accounted for when it lies inside where
+the evidence of a traced field of some record stands in the article, or
+inside the one place a row of the set-aside table quotes. Evidence inside
+its record's quote is located inside that quote (a "2023" traced for one
+record does not account for another "2023" elsewhere); evidence from
+elsewhere in the article (a headline, the sentence before) stands wherever
+it occurs.
+
+A set-aside span must be verbatim in its article, occur there once, and hold
+no number that a record also traces (a figure is traced or set aside, never
+both).
+
+`unaccounted(root, archive)` answers for a package folder, reading its CSVs
+with the csv module alone (the contributor's `todo` calls it);
+`account(...)` is the check itself, which the validator's provenance layer
+runs on the tables it has read.
+"""
+from __future__ import annotations
+
+import bisect
+import csv
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from .frames import fold
+from .numbers import Number, read
+
+TABLE = "set_aside"  # the resource of the numbers that are not figures
+TABLE_FILE = "data/set_aside.csv"
+# A sentence ends at a full stop, question or exclamation mark (and any closing quote or bracket) before a space.
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+")
+
+
+class Article:
+    """One archived text: folded as quotes are matched, with the way back to its lines."""
+
+    def __init__(self, source_id: str, archive_file: str, raw: str):
+        self.source_id, self.archive_file, self.raw = source_id, archive_file, raw
+        words = list(re.finditer(r"\S+", raw))
+        self.text = " ".join(m.group(0) for m in words)
+        self._folded_at, self._raw_at, at = [], [], 0
+        for m in words:
+            self._folded_at.append(at)
+            self._raw_at.append(m.start())
+            at += len(m.group(0)) + 1
+        self._numbers: list[Number] | None = None
+
+    @property
+    def numbers(self) -> list[Number]:
+        """Every number of the article, positions in the folded text."""
+        if self._numbers is None:
+            self._numbers = read(self.text)
+        return self._numbers
+
+    def find(self, span: str, within: tuple[int, int] | None = None) -> list[int]:
+        """Where the (folded) span starts in the folded text, every time, or inside `within` only."""
+        lo, hi = within or (0, len(self.text))
+        out, at = [], self.text.find(span, lo, hi)
+        while span and at >= 0:
+            out.append(at)
+            at = self.text.find(span, at + 1, hi)
+        return out
+
+    def raw_position(self, pos: int) -> int:
+        k = bisect.bisect_right(self._folded_at, pos) - 1
+        return self._raw_at[k] + (pos - self._folded_at[k]) if k >= 0 else 0
+
+    def line(self, pos: int) -> int:
+        """The 1-based line of the archived file at a folded position."""
+        return self.raw.count("\n", 0, self.raw_position(pos)) + 1
+
+    def sentence(self, pos: int) -> str:
+        """The sentence of the archived text around a folded position, inside its line, folded."""
+        raw = self.raw_position(pos)
+        start = self.raw.rfind("\n", 0, raw) + 1
+        end = self.raw.find("\n", raw)
+        line = self.raw[start: end if end >= 0 else len(self.raw)]
+        at, begin = raw - start, 0
+        for m in SENTENCE_END.finditer(line):
+            if m.start() > at:
+                return " ".join(line[begin:m.start()].split())
+            begin = m.end()
+        return " ".join(line[begin:].split())
+
+
+@dataclass(frozen=True)
+class Unaccounted:
+    """A number of an archived article that is neither a traced figure nor set aside."""
+
+    source_id: str
+    archive_file: str
+    line: int  # 1-based line of the archived text
+    number: Number  # positions in the folded article text (Article.text)
+    sentence: str
+
+    def text(self, table_file: str = TABLE_FILE) -> str:
+        """The house format: `<archive file>:<line>: "<number>" in "<sentence>" ...; expected ...`."""
+        return f"{self.archive_file}:{self.line}: {self.message}; expected {expected(table_file)}"
+
+    @property
+    def message(self) -> str:
+        return f'"{self.number.text}" in "{self.sentence}" is neither a traced figure nor set aside'
+
+
+def expected(table_file: str = TABLE_FILE) -> str:
+    return f"a record whose provenance cites it, or a row in {table_file} with a reason"
+
+
+@dataclass(frozen=True)
+class BadSetAside:
+    """A set-aside row whose span cannot stand: `key` is what the caller gave with the row (its CSV line)."""
+
+    key: object
+    source_id: str
+    span: str
+    message: str
+    expected: str
+
+
+def account(articles: dict[str, Article], evidence: Iterable[tuple[str, str, str | None]],
+            set_aside: Iterable[tuple[object, str, str]]) -> tuple[list[Unaccounted], list[BadSetAside]]:
+    """The numbers of `articles` (by source_id) that nothing accounts for, and the set-aside rows that are wrong.
+
+    `evidence`: (source_id, evidence, quote) of each traced field, both folded; quote None when the evidence is
+    not inside its record's quote. `set_aside`: (key, source_id, span) of each row, span folded. Sources that
+    are not in `articles` are passed over (their archived text was not read)."""
+    traced: dict[str, list[tuple[int, int]]] = {sid: [] for sid in articles}
+    anchors: dict[tuple[str, str], list[int]] = {}
+    for sid, span, quote in set(evidence):
+        article = articles.get(sid)
+        if article is None or not span:
+            continue
+        if quote is not None:
+            if (sid, quote) not in anchors:
+                anchors[sid, quote] = article.find(quote)
+            starts = [s for q in anchors[sid, quote] for s in article.find(span, (q, q + len(quote)))]
+        else:
+            starts = article.find(span)
+        traced[sid] += [(s, s + len(span)) for s in starts]
+    covers = {sid: _Cover(spans) for sid, spans in traced.items()}
+
+    aside: dict[str, list[tuple[int, int]]] = {sid: [] for sid in articles}
+    bad = []
+    for key, sid, span in set_aside:
+        article = articles.get(sid)
+        if article is None or not span:
+            continue
+        starts = article.find(span)
+        if not starts:
+            bad.append(BadSetAside(key, sid, span, f"{_short(span)!r} is not in the archived text of {sid}",
+                                   "a verbatim span of the article (only whitespace may differ)"))
+            continue
+        if len(starts) > 1:
+            bad.append(BadSetAside(key, sid, span, f"{_short(span)!r} occurs {len(starts)} times in the archived "
+                                   f"text of {sid}", "a span long enough to occur once in its article"))
+            continue
+        a, b = starts[0], starts[0] + len(span)
+        held = [n for n in article.numbers if a <= n.start and n.end <= b]
+        both = [n for n in held if covers[sid].covers(n)]
+        if both:
+            bad.append(BadSetAside(key, sid, span, f"{_short(span)!r} sets aside "
+                                   f"{', '.join(repr(n.text) for n in both)}, which a record's provenance traces",
+                                   "a number either traced or set aside, not both"))
+        aside[sid].append((a, b))
+    left = []
+    for sid, article in articles.items():
+        set_apart = _Cover(aside[sid])
+        for n in article.numbers:
+            if not covers[sid].covers(n) and not set_apart.covers(n):
+                left.append(Unaccounted(sid, article.archive_file, article.line(n.start), n,
+                                        article.sentence(n.start)))
+    return left, bad
+
+
+class _Cover:
+    """Spans of a text; whether one of them holds a number, in logarithmic time."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        spans = sorted(spans)
+        self.starts = [a for a, _ in spans]
+        self.reach, furthest = [], -1
+        for _, b in spans:
+            furthest = max(furthest, b)
+            self.reach.append(furthest)
+
+    def covers(self, n: Number) -> bool:
+        k = bisect.bisect_right(self.starts, n.start) - 1
+        return k >= 0 and self.reach[k] >= n.end
+
+
+def _short(text: str, n: int = 80) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+# ------------------------------------------------------------ a package folder, read with the csv module
+def _rows(root: Path, name: str) -> list[dict]:
+    path = root / "data" / f"{name}.csv"
+    if not path.is_file():
+        return []
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def articles(root: Path | str, archive: Path | str, source_ids: Iterable[str] | None = None) -> dict[str, Article]:
+    """The archived texts of the package's sources (all, or those named) that the archive holds."""
+    root, archive = Path(root), Path(archive)
+    wanted = set(source_ids) if source_ids is not None else None
+    out = {}
+    for s in _rows(root, "sources"):
+        sid, name = s.get("source_id"), s.get("archive_file")
+        if not sid or not name or (wanted is not None and sid not in wanted) or not (archive / name).is_file():
+            continue
+        out[sid] = Article(sid, name, (archive / name).read_text(encoding="utf-8"))
+    return out
+
+
+def unaccounted(root: Path | str, archive: Path | str, source_ids: Iterable[str] | None = None) -> list[Unaccounted]:
+    """Each number of the package's archived articles (all, or those of `source_ids`) that no record's
+    provenance cites and no set-aside row sets apart, in article and text order."""
+    root = Path(root)
+    texts = articles(root, archive, source_ids)
+    quotes = {(name, r["record_id"]): fold(r.get("quote") or "") for name in ("indicators", "targets")
+              for r in _rows(root, name)}
+    evidence = []
+    for p in _rows(root, "provenance"):
+        key = (p.get("resource"), p.get("record_id"))
+        if key not in quotes:
+            continue  # not a field of a record: nothing it traces
+        span, quote = fold(p.get("evidence") or ""), quotes[key]
+        evidence.append((p.get("source_id"), span, quote if quote and span in quote else None))
+    rows = [(i, r.get("source_id"), fold(r.get("span") or "")) for i, r in enumerate(_rows(root, TABLE), start=2)]
+    left, _ = account(texts, evidence, rows)
+    return left
