@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .frames import fold
-from .numbers import Number, read
+from .numbers import PATTERN, Number, read
 
 TABLE = "set_aside"  # the resource of the numbers that are not figures
 TABLE_FILE = "data/set_aside.csv"
@@ -41,14 +41,9 @@ class Article:
 
     def __init__(self, source_id: str, archive_file: str, raw: str):
         self.source_id, self.archive_file, self.raw = source_id, archive_file, raw
-        words = list(re.finditer(r"\S+", raw))
-        self.text = " ".join(m.group(0) for m in words)
-        self._folded_at, self._raw_at, at = [], [], 0
-        for m in words:
-            self._folded_at.append(at)
-            self._raw_at.append(m.start())
-            at += len(m.group(0)) + 1
+        self.text = fold(raw)
         self._numbers: list[Number] | None = None
+        self._map: tuple[list[int], list[int]] | None = None
 
     @property
     def numbers(self) -> list[Number]:
@@ -67,8 +62,18 @@ class Article:
         return out
 
     def raw_position(self, pos: int) -> int:
-        k = bisect.bisect_right(self._folded_at, pos) - 1
-        return self._raw_at[k] + (pos - self._folded_at[k]) if k >= 0 else 0
+        """The position in the archived text of a position in the folded text (the map is made when first
+        asked: only a number left unaccounted needs it)."""
+        if self._map is None:
+            folded_at, raw_at, at = [], [], 0
+            for m in re.finditer(r"\S+", self.raw):  # \s is what str.split() splits at
+                folded_at.append(at)
+                raw_at.append(m.start())
+                at += m.end() - m.start() + 1
+            self._map = folded_at, raw_at
+        folded_at, raw_at = self._map
+        k = bisect.bisect_right(folded_at, pos) - 1
+        return raw_at[k] + (pos - folded_at[k]) if k >= 0 else 0
 
     def line(self, pos: int) -> int:
         """The 1-based line of the archived file at a folded position."""
@@ -202,8 +207,9 @@ class Ledger:
         return out
 
     def _states_number(self, span: str) -> bool:
+        """Whether a span may hold a number (the reader's pattern found once: cheaper than reading it all)."""
         if span not in self._holds_number:
-            self._holds_number[span] = bool(read(span))
+            self._holds_number[span] = PATTERN.search(span) is not None
         return self._holds_number[span]
 
 
