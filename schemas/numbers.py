@@ -55,6 +55,10 @@ _ordinal = r"\b(?P<ordinal>" + "|".join(ORDINALS) + r")\b"
 # than trying each alternative there.
 _could_start = "(?=[0-9" + "".join(sorted({w[0] for w in [*WORDS, *ORDINALS]})) + "])"
 PATTERN = re.compile(f"{_could_start}(?:{_digits}|{_word}|{_ordinal}){_scale}", re.IGNORECASE)
+# Whether a text may state a number at all, for RE2 (pyarrow's compute kernels) to sort many texts at once: a digit,
+# or a number word or ordinal as a whole word. A text it passes may still state none ("a value").
+MAY_STATE = (r"(?i)[0-9]|\b(?:" + "|".join(sorted({*WORDS, *ORDINALS, *SMALL_SCALES} - {"a dozen"}, key=len,
+                                                   reverse=True)) + r")\b")
 # Words that look like numbers and state none: the pronoun one, the unit of time.
 PRONOUN_ONE = re.compile(r"one(?:'s|\u2019s|\s+another)\b", re.IGNORECASE)
 NO_ONE_BEFORE = re.compile(r"\bno\s+$", re.IGNORECASE)

@@ -249,7 +249,10 @@ class Checker:
     def _cite(self, sub, known, ev_rows, quotes, inside) -> None:
         """Tell the completeness ledger where the evidence of each traced field stands: inside its record's
         quote when it lies there, else anywhere in the article."""
-        has = np.flatnonzero(known & (ev_rows != None))  # noqa: E711 (element-wise)
+        cats = sub["evidence"].cat.categories
+        may = np.asarray(pc.match_substring_regex(arrow(cats), numbers.MAY_STATE).to_numpy(zero_copy_only=False),
+                         dtype=bool) if len(cats) else np.zeros(0, dtype=bool)
+        has = np.flatnonzero(known & spread(may, codes(sub["evidence"]), False))  # evidence stating no number covers none
         source = texts(sub["source_id"])
         self.ledger.cite((source[i], ev_rows[i], quotes[i] if inside[i] else None) for i in has)
 
