@@ -32,6 +32,9 @@ from .numbers import PATTERN, Number, read
 
 TABLE = "set_aside"  # the resource of the numbers that are not figures
 TABLE_FILE = "data/set_aside.csv"
+# The reasons whose row names the record it concerns (in indicator_record or target_record); no other reason does.
+NAMES_RECORD = ("restates_record", "definition_threshold")
+RECORD_COLUMNS = {"indicators": "indicator_record", "targets": "target_record"}
 # A sentence ends at a full stop, question or exclamation mark (and any closing quote or bracket) before a space.
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+")
 

@@ -81,3 +81,27 @@ def test_a_number_traced_only_elsewhere_in_the_article_is_not_accounted_for(pack
     drop(package, "set_aside", "span", "Guangdong's AI industry reaches US$25 billion")
     [left] = unaccounted(package, archive)
     assert (left.line, left.number.text) == (1, "25 billion")
+
+
+def test_a_set_aside_row_names_the_record_its_reason_is_about(package):
+    """Checked with or without the archive: the row's reason and its record agree."""
+    t = table(package, "set_aside")
+    headline, background = t.line_of("span", "Guangdong's AI industry reaches US$25 billion"), t.line_of(
+        "span", "in late 2022")
+    summary, caption = t.line_of("span", "578 billion yuan value in 2023"), t.line_of(
+        "span", "This photo taken on February 2, 2024")
+    t.set(headline, "indicator_record", "shenzhen-ai_industry_value-2023-scmp")
+    t.set(background, "indicator_record", "guangdong-ai_industry_value-2023-scmp")
+    t.set(summary, "indicator_record", "")
+    t.set(caption, "reason", "restates_record").set(caption, "indicator_record", "guangdong-ai_industry_value-2023-scmp")
+    t.save()
+    assert errors(package, None) == [
+        f"data/set_aside.csv:{headline}:span: \"Guangdong's AI industry reaches US$25 billion\" does not state "
+        "80 billion yuan, the value of shenzhen-ai_industry_value-2023-scmp; expected a span restating the "
+        "record's value",
+        f"data/set_aside.csv:{background}:indicator_record: reason background names a record; expected a record "
+        "only for the reasons restates_record, definition_threshold",
+        f"data/set_aside.csv:{summary}:indicator_record: reason restates_record names no record; expected the one "
+        "record it concerns, in indicator_record or target_record",
+        f"data/set_aside.csv:{caption}:indicator_record: guangdong-ai_industry_value-2023-scmp is a record of scmp, "
+        "not of techtimes; expected a record of the same article"]
