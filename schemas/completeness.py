@@ -6,8 +6,9 @@ the evidence of a traced field of some record stands in the article, or
 inside the one place a row of the set-aside table quotes. Evidence inside
 its record's quote is located inside that quote (a "2023" traced for one
 record does not account for another "2023" elsewhere); evidence from
-elsewhere in the article (a headline, the sentence before) stands wherever
-it occurs.
+elsewhere in the article (a headline, the sentence before), or of a record
+whose quote is not in the article (an error the quote check reports),
+stands wherever it occurs.
 
 A set-aside span must be verbatim in its article, occur there once, and hold
 no number that a record also traces (a figure is traced or set aside, never
@@ -160,11 +161,11 @@ class Ledger:
             article = self.articles.get(sid)
             if article is None or not span or not self._states_number(span):
                 continue
-            if quote is not None:
-                if (sid, quote) not in anchors:
-                    anchors[sid, quote] = article.find(quote)
+            if quote is not None and (sid, quote) not in anchors:
+                anchors[sid, quote] = article.find(quote)
+            if quote is not None and anchors[sid, quote]:
                 starts = [s for q in anchors[sid, quote] for s in article.find(span, (q, q + len(quote)))]
-            else:
+            else:  # evidence from elsewhere, or a quote not in the article (reported as such, once)
                 starts = article.find(span)
             for a in starts:
                 for k in self._inside(sid, a, a + len(span)):

@@ -105,3 +105,13 @@ def test_a_set_aside_row_names_the_record_its_reason_is_about(package):
         "record it concerns, in indicator_record or target_record",
         f"data/set_aside.csv:{caption}:indicator_record: guangdong-ai_industry_value-2023-scmp is a record of scmp, "
         "not of techtimes; expected a record of the same article"]
+
+
+def test_a_quote_not_in_the_article_is_one_error_not_also_unaccounted_numbers(package, archive):
+    t = table(package, "indicators")
+    line = t.line_of("record_id", "shanghai-ai_industry_value-2023-scmp")
+    quote = t.get(line, "quote")
+    t.set(line, "quote", "Reportedly, " + quote).save()
+    for other in t.lines_of("quote", quote):  # the record that shares the quote keeps it
+        assert other != line
+    assert [p.code for p in validate(package, archive).problems] == ["not-verbatim"]
