@@ -49,7 +49,7 @@ FINDINGS = {
         {"guangdong-computing_power_leadership-by2025-multiplatform", "guangdong-computing_power-by2025-ceoinsights",
          "guangdong-computing_power_share_of_national-by2025-ceoinsights", "china-computing_power-by2025-ceoinsights",
          "shanghai-computing_power-by2025-techbuzzpro", "guizhou-computing_power-2025-techbuzzpro"},
-        "Guangdong Province aims to achieve national leadership in intelligent computing power by 2025"),
+        "national leadership in intelligent computing power by 2025"),
     "techtimes-free-vs-97-percent": (
         "self_contradiction", "techtimes",
         {"china-llm_price_cut-2024-techtimes", "china-ai_model_price-2024-techtimes"},
