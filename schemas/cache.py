@@ -94,8 +94,9 @@ class Entry:
             return None
 
     def save(self, report: Report) -> None:
-        """Keep `report` (and its typed tables) under this key, replacing any other entry in the folder; a folder
-        that cannot be written costs the reuse, not the verdict, so it is told on stderr and passed over."""
+        """Keep `report` (and its typed tables) under this key, replacing any other entry in the folder. A folder
+        that cannot be written, or a table Arrow cannot hold, costs the reuse, not the verdict: it is told on
+        stderr and passed over."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             stage = Path(tempfile.mkdtemp(prefix=".entry-", dir=self.folder))
@@ -116,7 +117,7 @@ class Entry:
                 os.rename(stage, self.path)
             finally:
                 shutil.rmtree(stage, ignore_errors=True)
-        except OSError as exc:
+        except Exception as exc:  # noqa: BLE001  see the docstring
             print(f"cache: the validation was not kept in {self.folder} ({exc}); the next run validates again",
                   file=sys.stderr)
 

@@ -281,3 +281,18 @@ def test_the_command_with_a_cache_reuses_without_importing_pandas(inputs, tmp_pa
              "print('pandas' in sys.modules, code)") % (str(pkg), str(arch), str(folder))
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert out.stdout.strip().splitlines()[-1] == "False 0", out.stdout + out.stderr
+
+
+def test_a_validation_that_cannot_be_kept_still_gives_its_verdict(inputs, tmp_path, calls, monkeypatch, capsys):
+    pkg, arch = inputs
+
+    def refuse(frame):
+        raise ValueError("a column Arrow cannot hold")
+
+    monkeypatch.setattr(cache, "_table_bytes", refuse)
+    report = cache.validate(pkg, arch, tmp_path / "cache")
+    assert report.valid and report.tables
+    assert "the validation was not kept" in capsys.readouterr().err
+    cache.validate(pkg, arch, tmp_path / "cache")
+    assert len(calls) == 2  # nothing half-kept was reused
+    assert not [p for p in (tmp_path / "cache").iterdir()]  # and nothing half-written was left
