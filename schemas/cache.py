@@ -199,7 +199,7 @@ class KeptFindings(list):
 
 def _report_json(report: Report) -> bytes:
     counts = getattr(report.findings, "counts", lambda: {})()
-    return orjson.dumps({"archive": report.archive, "rows": report.rows,
+    return orjson.dumps({"archive": report.archive, "rows": report.rows, "completeness": report.completeness,
                          "problems": [vars(p) for p in report.problems],
                          "findings": [vars(f) for f in report.findings],
                          "counts": [[check, status, n] for (check, status), n in counts.items()]},
@@ -210,7 +210,7 @@ def _report(data: dict) -> Report:
     counts = {(check, status): n for check, status, n in data["counts"]}
     findings = KeptFindings([Finding(**f) for f in data["findings"]], counts)
     return Report(problems=[Problem(**p) for p in data["problems"]], findings=findings, archive=data["archive"],
-                  rows=data["rows"])
+                  rows=data["rows"], completeness=data.get("completeness"))
 
 
 def _plain(value):

@@ -152,6 +152,7 @@ class Ledger:
         self.starts = {sid: [n.start for n in a.numbers] for sid, a in articles.items()}
         self.traced = {sid: bytearray(len(a.numbers)) for sid, a in articles.items()}
         self._holds_number: dict[str, bool] = {}
+        self.set_apart: list[tuple[object, str, Number]] = []  # after close: (key, source_id, number) set aside
 
     def cite(self, evidence: Iterable[tuple[str, str, str | None]]) -> None:
         """Evidence of traced fields: (source_id, evidence, quote or None), folded. Each quote is located once
@@ -209,10 +210,15 @@ class Ledger:
                                        "a number either traced by a record or set aside, not both"))
             for k in held:
                 aside[sid][k] = 1
+                self.set_apart.append((key, sid, article.numbers[k]))
         left = [Unaccounted(sid, article.archive_file, article.line(n.start), n, article.sentence(n.start))
                 for sid, article in self.articles.items() for k, n in enumerate(article.numbers)
                 if not self.traced[sid][k] and not aside[sid][k]]
         return left, bad
+
+    def counts(self) -> tuple[int, int]:
+        """How many numbers the articles state, and how many of them traced fields cite."""
+        return sum(len(t) for t in self.traced.values()), sum(sum(t) for t in self.traced.values())
 
     def _inside(self, sid: str, a: int, b: int) -> list[int]:
         """The numbers of an article that lie wholly in [a, b)."""

@@ -113,6 +113,7 @@ class Checker:
         self.read_any = False  # a provenance table that cannot be read says so once, not once per record field
         self.set_aside = typed.get(completeness.TABLE)
         self.ledger: completeness.Ledger | None = None  # with the archive: which article numbers are traced
+        self.completeness: dict | None = None  # with the archive, after finish: the account of every number
 
     # ------------------------------------------------------------ archive
     def check_archive(self) -> list[Problem]:
@@ -392,6 +393,15 @@ class Checker:
                     if not pd.isna(sid) and not pd.isna(span)]
         file = t.file if t is not None else completeness.TABLE_FILE
         left, bad = self.ledger.close(rows)
+        numbers_stated, traced_numbers = self.ledger.counts()
+        reasons = t.frame["reason"].astype(object).to_numpy() if t is not None and "reason" in t.frame.columns else []
+        self.completeness = {
+            "articles": len(self.ledger.articles), "numbers": numbers_stated, "traced": traced_numbers,
+            "unaccounted": len(left),
+            "set_aside": [{"file": self.ledger.articles[sid].archive_file,
+                           "line": self.ledger.articles[sid].line(n.start), "number": n.text,
+                           "span": fold(t.frame["span"].iloc[pos]), "reason": _plain_cell(reasons, pos)}
+                          for pos, sid, n in self.ledger.set_apart]}
         return ([_problem(t, b.key, "span", b.message, b.expected, "set-aside-span") for b in bad]
                 + [Problem("provenance", u.archive_file, u.line, None, u.message, completeness.expected(file),
                            "unaccounted-number") for u in left])
@@ -437,6 +447,10 @@ class Checker:
                                              f"{numbers.human(float(value), _cell(rec, 'unit', at))}, the value "
                                              f"of {rid}", "a span restating the record's value", "set-aside-record"))
         return problems
+
+
+def _plain_cell(values, pos: int):
+    return None if pd.isna(values[pos]) else str(values[pos])
 
 
 def _cell(frame: pd.DataFrame, col: str, pos: int):

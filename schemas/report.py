@@ -79,6 +79,8 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     archive: str | None = None
     rows: dict[str, int] = field(default_factory=dict)
+    # with the archive: how many numbers the articles state, traced, unaccounted, and each one set aside with why
+    completeness: dict | None = None
     # the typed tables, for the docs and exports to reuse once the package is valid
     tables: dict = field(default_factory=dict, repr=False)
     # seconds spent in each layer's checks (validate.Stopwatch); not part of the report itself
@@ -103,8 +105,9 @@ class Report:
     def write_text(self, out) -> None:
         if self.archive is None:
             out.write("NOTE: no archive folder given: quotes and evidence were NOT checked against the archived "
-                      "texts, nor the texts' SHA-256, nor whether every number of every article is a traced figure or set aside "
-                      "(the completeness check did not run). Give one with ARCHIVE=dir (make) or --archive DIR.\n")
+                      "texts, nor the texts' SHA-256, nor whether every number of every article is a traced figure "
+                      "or set aside (the completeness check did not run). Give one with ARCHIVE=dir (make) or "
+                      "--archive DIR.\n")
         else:
             out.write(f"Archive: {self.archive}\n")
         for layer in LAYERS:
@@ -114,6 +117,7 @@ class Report:
             out.write(f"\n== {LAYER_TITLES[layer]}: {len(mine)} error(s)\n")
             for p in sorted(mine, key=_order):
                 out.write(p.text() + "\n")
+        self._write_completeness(out)
         n = len(self.findings)
         if n:
             out.write(f"\n== Findings (published, not failures): {n}\n")
@@ -131,6 +135,17 @@ class Report:
         out.write(f"\n{status}: {len(self.problems)} error(s) ({per_layer}); {n} finding(s); "
                   f"{rows} rows in {len(self.rows)} tables checked.\n")
 
+    def _write_completeness(self, out) -> None:
+        c = self.completeness
+        if not c:
+            return
+        out.write(f"\n== Completeness: {c['numbers']} numbers in {c['articles']} archived articles: {c['traced']} "
+                  f"traced by records, {len(c['set_aside'])} set aside, {c['unaccounted']} unaccounted\n")
+        for a in c["set_aside"][:TEXT_FINDINGS]:
+            out.write(f"{a['file']}:{a['line']}: \"{a['number']}\" in \"{a['span']}\" set aside: {a['reason']}\n")
+        if len(c["set_aside"]) > TEXT_FINDINGS:
+            out.write(f"... and {len(c['set_aside']) - TEXT_FINDINGS} more set aside: --format json lists every one.\n")
+
     def write_json(self, out) -> None:
         """One JSON document, written some thousands of items at a time (a report may hold hundreds of thousands
         of findings). A file with bytes under it (stdout, open()) is handed orjson's bytes as they are: turning
@@ -138,7 +153,8 @@ class Report:
         write = _bytes_writer(out)
         head = {"valid": self.valid, "archive_checked": self.archive is not None, "archive": self.archive,
                 "summary": {"errors": len(self.problems), "by_layer": self.counts(),
-                            "findings": len(self.findings), "rows": self.rows}}
+                            "findings": len(self.findings), "rows": self.rows},
+                "completeness": self.completeness}
         write(_json(head)[:-1] + b',\n"errors": [')
         _write_items(write, (dict(vars(p), location=p.location(), text=p.text())
                              for p in sorted(self.problems, key=_order)))

@@ -90,6 +90,7 @@ def validate(root: Path | str, archive: Path | str | None = None, keep_tables: b
         report.add(keys.finish())
     with clock("provenance"):
         report.add(checker.finish())
+        report.completeness = checker.completeness
 
     with clock("consistency"):
         problems, findings = consistency.check(typed)

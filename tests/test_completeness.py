@@ -115,3 +115,15 @@ def test_a_quote_not_in_the_article_is_one_error_not_also_unaccounted_numbers(pa
     for other in t.lines_of("quote", quote):  # the record that shares the quote keeps it
         assert other != line
     assert [p.code for p in validate(package, archive).problems] == ["not-verbatim"]
+
+
+def test_the_report_counts_every_number_and_lists_each_set_aside_with_its_reason(repo_report_archived):
+    c = repo_report_archived.completeness
+    aside = [(a["file"], a["line"], a["number"], a["reason"]) for a in c["set_aside"]]
+    assert (c["articles"], c["unaccounted"]) == (5, 0) and c["numbers"] == c["traced"] + len(aside)
+    assert ("004_18ecb0817abf8c4d.txt", 2, "61", "page_furniture") in aside
+    assert ("000_035b6af365817832.txt", 1, "25 billion", "restates_record") in aside
+    text = repo_report_archived.to_text()
+    assert f"== Completeness: {c['numbers']} numbers in 5 archived articles: {c['traced']} traced by records, " \
+           f"{len(aside)} set aside, 0 unaccounted" in text
+    assert '004_18ecb0817abf8c4d.txt:2: "61" in "Views: 61" set aside: page_furniture' in text
