@@ -8,6 +8,7 @@ mkdocs.yml, without the archive).
 """
 from __future__ import annotations
 
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ def prepare(root: Path | None = None, archive: Path | None = None, pkg: package.
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _site
+    _quiet_jieba()
     project = Path(config.config_file_path).parent
     try:
         pkg, _request.pkg = _request.pkg, None
@@ -114,3 +116,13 @@ def _refuse_clash(files: Files, uri: str) -> None:
     if files.get_file_from_path(uri) is not None:
         raise PluginError(f"docs/{uri} is in the way of a generated page or file of the same path; expected "
                           "docs/ to hold hand-written pages only (the generated ones are made at build time)")
+
+
+def _quiet_jieba() -> None:
+    """The search plugin's Chinese segmenter announces its dictionary on stderr at every build: only its
+    warnings are worth a line of the build's output."""
+    try:
+        import jieba
+    except ImportError:  # the search then indexes Chinese unsegmented; the browser test says so
+        return
+    jieba.setLogLevel(logging.WARNING)
