@@ -21,7 +21,7 @@ from mkdocs.structure.pages import Page as MkPage
 
 from schemas.descriptor import UnusableInput
 
-from . import package
+from . import not_found, package
 from .generate import Site, context
 from .markup import BEGIN, END, esc
 
@@ -110,6 +110,28 @@ def on_page_content(html: str, page: MkPage, config: MkDocsConfig, files: Files)
         raise PluginError(f"{page.file.src_uri}: {len(blocks) - n} generated block(s) lost by Markdown; expected "
                           "each on its own line between blank lines")
     return out
+
+
+# The theme's search box is a dialog without a name; screen readers announce it by this one.
+_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+_NAMED_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">'
+
+
+def on_post_page(output: str, page: MkPage, config: MkDocsConfig) -> str:
+    return _name_search_dialog(output, page.file.src_uri)
+
+
+def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
+    if template_name != "404.html":
+        return output
+    return not_found.anywhere(_name_search_dialog(output, template_name))
+
+
+def _name_search_dialog(html: str, where: str) -> str:
+    if html.count(_SEARCH_DIALOG) != 1:
+        raise PluginError(f"{where}: expected the theme's search dialog once, as {_SEARCH_DIALOG!r}, to name it; "
+                          "the theme's markup has changed")
+    return html.replace(_SEARCH_DIALOG, _NAMED_SEARCH_DIALOG)
 
 
 def _refuse_clash(files: Files, uri: str) -> None:
