@@ -8,7 +8,7 @@ from __future__ import annotations
 from schemas.descriptor import YEAR_FIELD
 
 from .. import paths
-from ..markup import block, code, dl, esc, external, md_text, missing, table, tag
+from ..markup import block, code, digest, dl, esc, external, md_text, missing, table, tag
 from ..records import Links, exact, publisher_name, stated
 from . import Page
 from .findings import ref_list
@@ -30,7 +30,8 @@ def index(ctx) -> Page:
                      str(len(ctx.source_refs.get(s.source_id, [])))])
     md = ["Every article the package takes figures from. Each page gives what is known about the article, "
           "then every record taken from it: the article's words for each field of the figure.",
-          block(table(["Article", "Headline", "Published", "Observed figures", "Targets", "Findings"], rows))]
+          block(table(["Article", "Headline", "Published", "Observed figures", "Targets", "Findings"], rows,
+                      stack=True))]
     return Page(paths.SOURCES, "Sources", "\n".join(md))
 
 
@@ -65,7 +66,7 @@ def _about(s) -> str:
         ("URL", external(s["url"])),
         ("Related report", external(s["related_url"])),
         ("Archive file", code(s["archive_file"])),
-        ("SHA-256 of the archived text", code(s["sha256"])),
+        ("SHA-256 of the archived text", digest(s["sha256"])),
         ("Archived on", f"{s['archived']:%Y-%m-%d}" if not missing(s["archived"]) else "not recorded"),
     ]
     return dl(rows)
@@ -102,7 +103,7 @@ def _record(ctx, links: Links, r) -> str:
                tag("h3", esc(r.record_id), id=r.record_id)
                + f'<p class="aidata-record__figure">{head}</p>'
                + tag("blockquote", esc(r.quote), class_="aidata-quote")
-               + table(["Field", "Value in the data", "The article's words", "Method", "Note"], rows)
+               + table(["Field", "Value in the data", "The article's words", "Method", "Note"], rows, stack=True)
                + "".join(f"<p>{x}</p>" for x in extra)
                + f'<p class="aidata-record__back">See {back} of this indicator.</p>',
                class_="aidata-record")
