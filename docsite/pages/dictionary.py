@@ -32,7 +32,7 @@ def page(ctx) -> Page:
     md = [f"Generated from `datapackage.json` (package `{esc(desc.name)}`, version {esc(desc.version)}, Data "
           "Package v2). Every table is a UTF-8 CSV with a header row; an empty cell is a missing value. Values are "
           "plain numbers in base units: 12 billion yuan is `12000000000` with unit `CNY`.",
-          block(table(["Resource", "Title", "File", "Rows", "Primary key"], rows))]
+          block(table(["Resource", "Title", "File", "Rows", "Primary key"], rows, stack=True))]
     for name, res in desc.resources.items():
         md += ["", f"## {md_text(res.title)} {{#{name}}}", block(_resource(links, pkg, res))]
     md += ["", "## Indicator codes {#indicator-codes}", "",
