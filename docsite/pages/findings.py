@@ -100,7 +100,10 @@ def computed_label(pkg, f) -> str:
 
 
 def ref_list(links: Links, found: list[Ref]) -> str:
-    return ", ".join(links.to(paths.FINDINGS, esc(r.label), r.anchor) for r in found)
+    """The findings as a list: a label names what a finding is about, so it is long, and a list reads better than
+    a paragraph of links."""
+    return '<ul class="aidata-refs">' + "".join(
+        f"<li>{links.to(paths.FINDINGS, esc(r.label), r.anchor)}</li>" for r in found) + "</ul>"
 
 
 def page(ctx) -> Page:

@@ -75,7 +75,7 @@ def _about(s) -> str:
 def _findings(links: Links, found) -> str:
     if not found:
         return "<p>No finding names this article.</p>"
-    return f"<p>Findings that name this article: {ref_list(links, found)}.</p>"
+    return f"<p>Findings that name this article:</p>{ref_list(links, found)}"
 
 
 def _record(ctx, links: Links, r) -> str:
@@ -95,8 +95,6 @@ def _record(ctx, links: Links, r) -> str:
     if not missing(r.notes):
         extra.append(f"Note: {esc(r.notes)}")
     found = ctx.record_refs.get(r.record_id, [])
-    if found:
-        extra.append(f"Findings: {ref_list(links, found)}.")
     back = links.to(paths.record_table(r.resource), "all " + ("observed figures" if r.resource == "indicators"
                                                               else "targets"), r.indicator)
     return tag("section",
@@ -105,6 +103,7 @@ def _record(ctx, links: Links, r) -> str:
                + tag("blockquote", esc(r.quote), class_="aidata-quote")
                + table(["Field", "Value in the data", "The article's words", "Method", "Note"], rows, stack=True)
                + "".join(f"<p>{x}</p>" for x in extra)
+               + (f"<p>Findings:</p>{ref_list(links, found)}" if found else "")
                + f'<p class="aidata-record__back">See {back} of this indicator.</p>',
                class_="aidata-record")
 
