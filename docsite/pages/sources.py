@@ -95,8 +95,9 @@ def _record(ctx, links: Links, r) -> str:
     if not missing(r.notes):
         extra.append(f"Note: {esc(r.notes)}")
     found = ctx.record_refs.get(r.record_id, [])
-    back = links.to(paths.record_table(r.resource), "all " + ("observed figures" if r.resource == "indicators"
-                                                              else "targets"), r.indicator)
+    # named for its indicator: "all targets" alone would name a different list under each record
+    kinds = "observed figures" if r.resource == "indicators" else "targets"
+    back = links.to(paths.record_table(r.resource), f"all {kinds} of {esc(pkg.labels[r.indicator])}", r.indicator)
     return tag("section",
                tag("h3", esc(r.record_id), id=r.record_id)
                + f'<p class="aidata-record__figure">{head}</p>'
@@ -104,7 +105,7 @@ def _record(ctx, links: Links, r) -> str:
                + table(["Field", "Value in the data", "The article's words", "Method", "Note"], rows, stack=True)
                + "".join(f"<p>{x}</p>" for x in extra)
                + (f"<p>Findings:</p>{ref_list(links, found)}" if found else "")
-               + f'<p class="aidata-record__back">See {back} of this indicator.</p>',
+               + f'<p class="aidata-record__back">See {back}.</p>',
                class_="aidata-record")
 
 
