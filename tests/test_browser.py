@@ -339,3 +339,14 @@ def test_links_that_read_the_same_go_to_the_same_place(browser, served, uri):
         targets[name].add(href)
     assert links and {n: sorted(h) for n, h in targets.items() if len(h) > 1} == {}
     page.close()
+
+
+@pytest.mark.parametrize("uri", ["download.html", "findings.html", "sources/ceoinsights.html"])
+def test_the_dark_palette_has_no_serious_accessibility_fault(browser, hosts, axe_script, uri):
+    context, _ = browser
+    page = context.new_page()
+    page.emulate_media(color_scheme="dark")  # the theme's palette follows the reader's system setting
+    assert page.goto(f"{hosts[0]}/{uri}").ok
+    assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
+    assert serious(page, axe_script) == []
+    page.close()
