@@ -15,6 +15,8 @@ import re
 
 from mkdocs.exceptions import PluginError
 
+_HEADING = "<h1>404 - Not found</h1>"
+_WAY_ON = '<p>No page is at this address. Go to the <a href="index.html">home page</a>, or search the site.</p>'
 # href="/x" and src="/x", not a protocol-relative "//host/x"
 _ROOTED = re.compile(r'(\s(?:href|src))="/(?!/)')
 _CONFIG = re.compile(r'(<script id="__config" type="application/json">.*?</script>)', re.DOTALL)
@@ -54,9 +56,10 @@ _ROOT_CONFIG = """<script>
 
 def anywhere(html: str) -> str:
     """The theme's 404.html with links relative to a root found where it is served."""
-    if html.count("<head>") != 1 or len(_CONFIG.findall(html)) != 1:
-        raise PluginError("404.html: expected one <head> and one #__config script from the theme, to make its "
-                          "links work under a subpath; the theme's markup has changed")
+    if html.count("<head>") != 1 or len(_CONFIG.findall(html)) != 1 or html.count(_HEADING) != 1:
+        raise PluginError("404.html: expected one <head>, one #__config script and one 404 heading from the theme, "
+                          "to make its links work under a subpath; the theme's markup has changed")
+    html = html.replace(_HEADING, _HEADING + _WAY_ON, 1)
     html = _ROOTED.sub(r'\1="', html)
     html = html.replace('"base": "/"', '"base": "."', 1).replace('"search": "/', '"search": "', 1)
     html = html.replace("<head>", "<head>\n" + _FIND_ROOT, 1)

@@ -325,6 +325,7 @@ def test_the_404_page_is_styled_and_links_home_under_a_subpath(browser, hosts):
     assert page.locator(".md-header").evaluate("h => getComputedStyle(h).backgroundColor") != "rgba(0, 0, 0, 0)"
     home = page.locator("a.md-header__button.md-logo").evaluate("a => a.href")
     assert home == f"{hosts[1]}/proj/index.html"
+    assert page.locator("article a", has_text="home page").evaluate("a => a.href") == home
     assert page.goto(home).ok
     page.close()
 
