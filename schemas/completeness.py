@@ -129,71 +129,87 @@ def account(articles: dict[str, Article], evidence: Iterable[tuple[str, str, str
     `evidence`: (source_id, evidence, quote) of each traced field, both folded; quote None when the evidence is
     not inside its record's quote. `set_aside`: (key, source_id, span) of each row, span folded. Sources that
     are not in `articles` are passed over (their archived text was not read)."""
-    traced: dict[str, list[tuple[int, int]]] = {sid: [] for sid in articles}
-    anchors: dict[tuple[str, str], list[int]] = {}
-    for sid, span, quote in set(evidence):
-        article = articles.get(sid)
-        if article is None or not span:
-            continue
-        if quote is not None:
-            if (sid, quote) not in anchors:
-                anchors[sid, quote] = article.find(quote)
-            starts = [s for q in anchors[sid, quote] for s in article.find(span, (q, q + len(quote)))]
-        else:
+    ledger = Ledger(articles)
+    ledger.cite(evidence)
+    return ledger.close(set_aside)
+
+
+class Ledger:
+    """Which numbers of each article a traced field's evidence covers, kept as one flag a number, so that
+    provenance can be cited a batch at a time (`cite`) and the account closed once (`close`)."""
+
+    def __init__(self, articles: dict[str, Article]):
+        self.articles = articles
+        self.starts = {sid: [n.start for n in a.numbers] for sid, a in articles.items()}
+        self.traced = {sid: bytearray(len(a.numbers)) for sid, a in articles.items()}
+        self._holds_number: dict[str, bool] = {}
+
+    def cite(self, evidence: Iterable[tuple[str, str, str | None]]) -> None:
+        """Evidence of traced fields: (source_id, evidence, quote or None), folded. Each distinct one is
+        located once; evidence that states no number covers none and is not looked for."""
+        anchors: dict[tuple[str, str], list[int]] = {}
+        for sid, span, quote in set(evidence):
+            article = self.articles.get(sid)
+            if article is None or not span or not self._states_number(span):
+                continue
+            if quote is not None:
+                if (sid, quote) not in anchors:
+                    anchors[sid, quote] = article.find(quote)
+                starts = [s for q in anchors[sid, quote] for s in article.find(span, (q, q + len(quote)))]
+            else:
+                starts = article.find(span)
+            for a in starts:
+                for k in self._inside(sid, a, a + len(span)):
+                    self.traced[sid][k] = 1
+
+    def close(self, set_aside: Iterable[tuple[object, str, str]]) -> tuple[list[Unaccounted], list[BadSetAside]]:
+        """The set-aside rows, each checked, then every number neither traced nor inside a set-aside span."""
+        aside = {sid: bytearray(len(t)) for sid, t in self.traced.items()}
+        bad = []
+        for key, sid, span in set_aside:
+            article = self.articles.get(sid)
+            if article is None or not span:
+                continue
             starts = article.find(span)
-        traced[sid] += [(s, s + len(span)) for s in starts]
-    covers = {sid: _Cover(spans) for sid, spans in traced.items()}
+            if len(starts) != 1:
+                bad.append(BadSetAside(key, sid, span, *(
+                    (f"{short(span)!r} is not in the archived text of {sid}",
+                     "a verbatim span of the article (only whitespace may differ)") if not starts else
+                    (f"{short(span)!r} occurs {len(starts)} times in the archived text of {sid}",
+                     "a span long enough to occur once in its article"))))
+                continue
+            held = self._inside(sid, starts[0], starts[0] + len(span))
+            both = [article.numbers[k].text for k in held if self.traced[sid][k]]
+            if both:
+                bad.append(BadSetAside(key, sid, span, f"{short(span)!r} sets aside "
+                                       f"{', '.join(map(repr, both))}, which a record's provenance traces",
+                                       "a number either traced by a record or set aside, not both"))
+            for k in held:
+                aside[sid][k] = 1
+        left = [Unaccounted(sid, article.archive_file, article.line(n.start), n, article.sentence(n.start))
+                for sid, article in self.articles.items() for k, n in enumerate(article.numbers)
+                if not self.traced[sid][k] and not aside[sid][k]]
+        return left, bad
 
-    aside: dict[str, list[tuple[int, int]]] = {sid: [] for sid in articles}
-    bad = []
-    for key, sid, span in set_aside:
-        article = articles.get(sid)
-        if article is None or not span:
-            continue
-        starts = article.find(span)
-        if not starts:
-            bad.append(BadSetAside(key, sid, span, f"{_short(span)!r} is not in the archived text of {sid}",
-                                   "a verbatim span of the article (only whitespace may differ)"))
-            continue
-        if len(starts) > 1:
-            bad.append(BadSetAside(key, sid, span, f"{_short(span)!r} occurs {len(starts)} times in the archived "
-                                   f"text of {sid}", "a span long enough to occur once in its article"))
-            continue
-        a, b = starts[0], starts[0] + len(span)
-        held = [n for n in article.numbers if a <= n.start and n.end <= b]
-        both = [n for n in held if covers[sid].covers(n)]
-        if both:
-            bad.append(BadSetAside(key, sid, span, f"{_short(span)!r} sets aside "
-                                   f"{', '.join(repr(n.text) for n in both)}, which a record's provenance traces",
-                                   "a number either traced or set aside, not both"))
-        aside[sid].append((a, b))
-    left = []
-    for sid, article in articles.items():
-        set_apart = _Cover(aside[sid])
-        for n in article.numbers:
-            if not covers[sid].covers(n) and not set_apart.covers(n):
-                left.append(Unaccounted(sid, article.archive_file, article.line(n.start), n,
-                                        article.sentence(n.start)))
-    return left, bad
+    def _inside(self, sid: str, a: int, b: int) -> list[int]:
+        """The numbers of an article that lie wholly in [a, b)."""
+        numbers, k = self.articles[sid].numbers, bisect.bisect_left(self.starts[sid], a)
+        out = []
+        while k < len(numbers) and numbers[k].start < b:
+            if numbers[k].end <= b:
+                out.append(k)
+            k += 1
+        return out
 
-
-class _Cover:
-    """Spans of a text; whether one of them holds a number, in logarithmic time."""
-
-    def __init__(self, spans: list[tuple[int, int]]):
-        spans = sorted(spans)
-        self.starts = [a for a, _ in spans]
-        self.reach, furthest = [], -1
-        for _, b in spans:
-            furthest = max(furthest, b)
-            self.reach.append(furthest)
-
-    def covers(self, n: Number) -> bool:
-        k = bisect.bisect_right(self.starts, n.start) - 1
-        return k >= 0 and self.reach[k] >= n.end
+    def _states_number(self, span: str) -> bool:
+        if span not in self._holds_number:
+            self._holds_number[span] = bool(read(span))
+        return self._holds_number[span]
 
 
-def _short(text: str, n: int = 80) -> str:
+def short(text: str, n: int = 80) -> str:
+    """A long text cut to n characters for a message."""
+    text = str(text)
     return text if len(text) <= n else text[: n - 1] + "…"
 
 

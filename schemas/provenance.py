@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
-from . import numbers
+from . import completeness, numbers
+from .completeness import short as _short
 from .descriptor import RECORD_TABLES, TRACED, YEAR_FIELD
 from .frames import arrow, codes, fold, row_of, same_text, spread, texts
 from .report import Problem
@@ -108,11 +109,13 @@ class Checker:
         self.sources = typed.get("sources")
         self.number_cache: dict[str, tuple] = {}
         self.read_any = False  # a provenance table that cannot be read says so once, not once per record field
+        self.set_aside = typed.get(completeness.TABLE)
+        self.ledger: completeness.Ledger | None = None  # with the archive: which article numbers are traced
 
     # ------------------------------------------------------------ archive
     def check_archive(self) -> list[Problem]:
         """Read each archived text once: its SHA-256 against sources.csv, then its folded text."""
-        problems = []
+        problems, articles = [], {}
         s = self.sources
         if self.archive is None or s is None or not {"source_id", "archive_file", "sha256"} <= set(s.frame.columns):
             return problems
@@ -133,10 +136,13 @@ class Checker:
                                          "the SHA-256 of the archived file (the text changed, or the wrong file)",
                                          "checksum-mismatch"))
             try:
-                self.texts[sid] = fold(data.decode("utf-8"))
+                articles[sid] = completeness.Article(sid, name, data.decode("utf-8"))
             except UnicodeDecodeError as exc:
                 problems.append(_problem(s, pos, "archive_file", f"{name} is not UTF-8 ({exc.reason})",
                                          "UTF-8 text", "archive-encoding"))
+                continue
+            self.texts[sid] = articles[sid].text
+        self.ledger = completeness.Ledger(articles)
         return problems
 
     def _not_in_texts(self, source_codes: np.ndarray, source_cats: np.ndarray, spans: np.ndarray) -> np.ndarray:
@@ -197,6 +203,7 @@ class Checker:
                                  dtype=bool, count=len(rows))
             if self.texts:
                 problems += self._verbatim(prov, rows, sub, ev_rows, inside)
+                self._cite(sub, known, ev_rows, quotes, inside)
             problems += self._values(prov, rows, sub, rec, field, at, known, ev, inside)
             problems += self._field_words(prov, rows, sub, name, rec, field, at, known)
         return problems
@@ -238,6 +245,13 @@ class Checker:
         return [_problem(prov, rows[i], "evidence", f"{_short(ev_rows[i])!r} is not in the archived text of "
                          f"{cats[codes(sub['source_id'])[i]]}", "a verbatim span of the article (only whitespace may "
                          "differ)", "not-verbatim") for i in outside[missing]]
+
+    def _cite(self, sub, known, ev_rows, quotes, inside) -> None:
+        """Tell the completeness ledger where the evidence of each traced field stands: inside its record's
+        quote when it lies there, else anywhere in the article."""
+        has = np.flatnonzero(known & (ev_rows != None))  # noqa: E711 (element-wise)
+        source = texts(sub["source_id"])
+        self.ledger.cite((source[i], ev_rows[i], quotes[i] if inside[i] else None) for i in has)
 
     def _values(self, prov, rows, sub, rec, field, at, known, ev, inside) -> list[Problem]:
         """The value's evidence reads as exactly the record's value and lies inside the record's quote.
@@ -329,9 +343,10 @@ class Checker:
 
     # ------------------------------------------------------------- finish
     def finish(self) -> list[Problem]:
-        """After the last batch: record fields left without provenance, and the quote of a record whose value
-        had no evidence row is read for the value instead."""
-        problems = []
+        """After the last batch: record fields left without provenance, the quote of a record whose value
+        had no evidence row read for the value instead, and (with the archive) every number of every article
+        accounted for."""
+        problems = self._completeness()
         for name, rec in self.records.items():
             for f in traced(name) if self.read_any else ():
                 if f not in self.filled[name]:
@@ -353,6 +368,24 @@ class Checker:
         return problems
 
 
+    def _completeness(self) -> list[Problem]:
+        """Every number of every archived article traced or set aside; each set-aside span verbatim, once in its
+        article, and over no traced number."""
+        if self.ledger is None or not self.read_any:
+            return []
+        t = self.set_aside
+        rows = []
+        if t is not None and {"source_id", "span"} <= set(t.frame.columns):
+            spans = t.frame[["source_id", "span"]].astype(object).itertuples(index=False)
+            rows = [(pos, sid, fold(span)) for pos, (sid, span) in enumerate(spans)
+                    if not pd.isna(sid) and not pd.isna(span)]
+        file = t.file if t is not None else completeness.TABLE_FILE
+        left, bad = self.ledger.close(rows)
+        return ([_problem(t, b.key, "span", b.message, b.expected, "set-aside-span") for b in bad]
+                + [Problem("provenance", u.archive_file, u.line, None, u.message, completeness.expected(file),
+                           "unaccounted-number") for u in left])
+
+
 def _cell(frame: pd.DataFrame, col: str, pos: int):
     return frame[col].iloc[pos] if col in frame.columns else None
 
@@ -361,8 +394,3 @@ def _value_not_in_quote(rec: Typed, pos: int, value: float, unit, quote: str) ->
     said = ", ".join(repr(n.text) for n in numbers.read(quote)) or "no number"
     return _problem(rec, pos, "value", f"the quote does not state {numbers.human(value, unit)} (it states: {said})",
                     "a quote whose number, with its scale word, equals the value", "value-not-in-quote")
-
-
-def _short(text: str, n: int = 80) -> str:
-    text = str(text)
-    return text if len(text) <= n else text[: n - 1] + "…"
