@@ -76,9 +76,14 @@ def _page(path: Path, raw: bytes) -> Article:
         raise Unusable(f"{path}: a web page in which no main text was found; expected a saved article page "
                        "(or save the article's text as a plain-text file)")
     # What the page says of itself; no guessing of dates from elsewhere in the page (extensive=False).
-    meta = trafilatura.extract_metadata(raw.decode("utf-8", "replace"), extensive=False,
+    page = raw.decode("utf-8", "replace")
+    meta = trafilatura.extract_metadata(page, extensive=False,
                                         date_config={"extensive_search": False, "original_date": True})
     title = (meta.title or "").strip() if meta else ""
+    published = (meta.date or "") if meta else ""
+    if published and published not in page:
+        # the extractor completes a partial date ("2023-11") with a day of its own: a date the page does not state
+        published = ""
     lines = body.strip().splitlines()
     # The archive's texts begin with the headline, which counts as evidence; the extractor keeps it only
     # when the page puts it inside the article.
@@ -87,4 +92,4 @@ def _page(path: Path, raw: bytes) -> Article:
     text = "\n\n".join(line.strip() for line in lines if line.strip())
     return Article(path, "html", text.encode("utf-8"), title=title or lines[0].strip(),
                    url=(meta.url or "") if meta else "", publisher=(meta.sitename or "") if meta else "",
-                   author=(meta.author or "") if meta else "", published=(meta.date or "") if meta else "")
+                   author=(meta.author or "") if meta else "", published=published)

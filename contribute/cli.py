@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
+from pathlib import Path
 from typing import Callable
 
 from . import archive, article, compare, todo, verify
@@ -105,6 +107,11 @@ def _guarded(run: Callable[[], int]) -> int:
         return 2
     except OSError as exc:
         print(f"unusable input: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug of ours, said apart from a verdict on the input
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        print(f"internal error: {type(exc).__name__}: {exc} at {Path(frame.filename).name}:{frame.lineno}; this is "
+              "a bug in the command, not a verdict on the input", file=sys.stderr)
         return 2
 
 
