@@ -47,7 +47,7 @@ def pytest_collection_modifyitems(config, items):
         return
     for item in items:
         if "archive" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.skip(reason=reason))
+            item.add_marker(pytest.mark.skip(reason=f"{item.name}: {reason}"))
 
 
 @pytest.fixture(scope="session")
