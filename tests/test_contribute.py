@@ -421,3 +421,14 @@ def _mentions(row: dict, source_id: str, records: set[str]) -> bool:
     return (row.get("source_id") == source_id or source_id in (row.get("other_sources") or "").split()
             or bool(records & set((row.get("records") or "").split()))
             or bool(records & {row.get("indicator_record"), row.get("target_record"), row.get("equivalent_of")}))
+
+
+@pytest.mark.parametrize("args", [("add", "{article}", "--package", "{tmp}", "--archive", "{tmp}"),
+                                  ("todo", "{tmp}", "--archive", "{tmp}"),
+                                  ("verify", "scmp", "{article}", "--package", "{tmp}")])
+def test_a_folder_without_a_package_is_unusable_input(tmp_path, args):
+    (tmp_path / "article.txt").write_text(ARTICLE_TEXT, "utf-8")
+    before = snapshot(tmp_path)
+    out = command(*[a.format(article=tmp_path / "article.txt", tmp=tmp_path) for a in args])
+    assert out.returncode == 2 and "no datapackage.json here" in out.stderr and "Traceback" not in out.stderr
+    assert snapshot(tmp_path) == before
