@@ -6,8 +6,9 @@ the evidence of a traced field of some record stands in the article, or
 inside the one place a row of the set-aside table quotes. Evidence inside
 its record's quote is located inside that quote (a "2023" traced for one
 record does not account for another "2023" elsewhere); evidence from
-elsewhere in the article (a headline, the sentence before) stands wherever
-it occurs.
+elsewhere in the article (a headline, the sentence before), or of a record
+whose quote is not in the article (an error the quote check reports),
+stands wherever it occurs.
 
 A set-aside span must be verbatim in its article, occur there once, and hold
 no number that a record also traces (a figure is traced or set aside, never
@@ -28,10 +29,13 @@ from pathlib import Path
 from typing import Iterable
 
 from .frames import fold
-from .numbers import Number, read
+from .numbers import PATTERN, Number, read
 
 TABLE = "set_aside"  # the resource of the numbers that are not figures
 TABLE_FILE = "data/set_aside.csv"
+# The reasons whose row names the record it concerns (in indicator_record or target_record); no other reason does.
+NAMES_RECORD = ("restates_record", "definition_threshold")
+RECORD_COLUMNS = {"indicators": "indicator_record", "targets": "target_record"}
 # A sentence ends at a full stop, question or exclamation mark (and any closing quote or bracket) before a space.
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+")
 
@@ -41,14 +45,9 @@ class Article:
 
     def __init__(self, source_id: str, archive_file: str, raw: str):
         self.source_id, self.archive_file, self.raw = source_id, archive_file, raw
-        words = list(re.finditer(r"\S+", raw))
-        self.text = " ".join(m.group(0) for m in words)
-        self._folded_at, self._raw_at, at = [], [], 0
-        for m in words:
-            self._folded_at.append(at)
-            self._raw_at.append(m.start())
-            at += len(m.group(0)) + 1
+        self.text = fold(raw)
         self._numbers: list[Number] | None = None
+        self._map: tuple[list[int], list[int]] | None = None
 
     @property
     def numbers(self) -> list[Number]:
@@ -67,8 +66,18 @@ class Article:
         return out
 
     def raw_position(self, pos: int) -> int:
-        k = bisect.bisect_right(self._folded_at, pos) - 1
-        return self._raw_at[k] + (pos - self._folded_at[k]) if k >= 0 else 0
+        """The position in the archived text of a position in the folded text (the map is made when first
+        asked: only a number left unaccounted needs it)."""
+        if self._map is None:
+            folded_at, raw_at, at = [], [], 0
+            for m in re.finditer(r"\S+", self.raw):  # \s is what str.split() splits at
+                folded_at.append(at)
+                raw_at.append(m.start())
+                at += m.end() - m.start() + 1
+            self._map = folded_at, raw_at
+        folded_at, raw_at = self._map
+        k = bisect.bisect_right(folded_at, pos) - 1
+        return raw_at[k] + (pos - folded_at[k]) if k >= 0 else 0
 
     def line(self, pos: int) -> int:
         """The 1-based line of the archived file at a folded position."""
@@ -152,11 +161,11 @@ class Ledger:
             article = self.articles.get(sid)
             if article is None or not span or not self._states_number(span):
                 continue
-            if quote is not None:
-                if (sid, quote) not in anchors:
-                    anchors[sid, quote] = article.find(quote)
+            if quote is not None and (sid, quote) not in anchors:
+                anchors[sid, quote] = article.find(quote)
+            if quote is not None and anchors[sid, quote]:
                 starts = [s for q in anchors[sid, quote] for s in article.find(span, (q, q + len(quote)))]
-            else:
+            else:  # evidence from elsewhere, or a quote not in the article (reported as such, once)
                 starts = article.find(span)
             for a in starts:
                 for k in self._inside(sid, a, a + len(span)):
@@ -202,8 +211,9 @@ class Ledger:
         return out
 
     def _states_number(self, span: str) -> bool:
+        """Whether a span may hold a number (the reader's pattern found once: cheaper than reading it all)."""
         if span not in self._holds_number:
-            self._holds_number[span] = bool(read(span))
+            self._holds_number[span] = PATTERN.search(span) is not None
         return self._holds_number[span]
 
 

@@ -51,7 +51,14 @@ _word = (r"\b(?P<word>(?:" + "|".join(TENS) + r")(?:-(?:" + "|".join(UNITS[1:10]
          + "|".join(sorted((w for w in WORDS if w not in TENS), key=len, reverse=True)) + r")"
          r"(?:\s+(?P<small>hundred|dozen))?\b")
 _ordinal = r"\b(?P<ordinal>" + "|".join(ORDINALS) + r")\b"
-PATTERN = re.compile(f"(?:{_digits}|{_word}|{_ordinal}){_scale}", re.IGNORECASE)
+# The lookahead first: most places in a text start no number, and one character class turns them away faster
+# than trying each alternative there.
+_could_start = "(?=[0-9" + "".join(sorted({w[0] for w in [*WORDS, *ORDINALS]})) + "])"
+PATTERN = re.compile(f"{_could_start}(?:{_digits}|{_word}|{_ordinal}){_scale}", re.IGNORECASE)
+# Whether a text may state a number at all, for RE2 (pyarrow's compute kernels) to sort many texts at once: a digit,
+# or a number word or ordinal as a whole word. A text it passes may still state none ("a value").
+MAY_STATE = (r"(?i)[0-9]|\b(?:" + "|".join(sorted({*WORDS, *ORDINALS, *SMALL_SCALES} - {"a dozen"}, key=len,
+                                                   reverse=True)) + r")\b")
 # Words that look like numbers and state none: the pronoun one, the unit of time.
 PRONOUN_ONE = re.compile(r"one(?:'s|\u2019s|\s+another)\b", re.IGNORECASE)
 NO_ONE_BEFORE = re.compile(r"\bno\s+$", re.IGNORECASE)
@@ -84,7 +91,7 @@ def read(text: str) -> list[Number]:
                 kind, upper = "range", _upper(m.group("num"), m.group("upper")) * scale
         elif m.group("ordinal") is not None:
             word = m.group("ordinal").lower()
-            if scale_word or (word == "second" and PER_BEFORE.search(text, 0, m.start())):
+            if scale_word or (word == "second" and PER_BEFORE.search(text, max(0, m.start() - 8), m.start())):
                 continue  # "per second", "a second": time
             value, kind = Decimal(ORDINALS[word]), "ordinal"
         else:
@@ -92,7 +99,8 @@ def read(text: str) -> list[Number]:
             if word in ("a", "an", "hundred", "dozen", "a dozen") and not (scale_word or small):
                 if word != "a dozen":
                     continue  # "a value", "an estimated": articles, not numbers; "hundred" alone: "hundreds"
-            if word == "one" and (PRONOUN_ONE.match(text, m.start()) or NO_ONE_BEFORE.search(text, 0, m.start())):
+            if word == "one" and (PRONOUN_ONE.match(text, m.start())
+                                  or NO_ONE_BEFORE.search(text, max(0, m.start() - 8), m.start())):
                 continue  # "one's strengths", "one another", "no one": the pronoun
             value = Decimal(_word_value(word)) * (SMALL_SCALES[small] if small else 1)
             kind = "word"

@@ -249,7 +249,10 @@ class Checker:
     def _cite(self, sub, known, ev_rows, quotes, inside) -> None:
         """Tell the completeness ledger where the evidence of each traced field stands: inside its record's
         quote when it lies there, else anywhere in the article."""
-        has = np.flatnonzero(known & (ev_rows != None))  # noqa: E711 (element-wise)
+        cats = sub["evidence"].cat.categories
+        may = np.asarray(pc.match_substring_regex(arrow(cats), numbers.MAY_STATE).to_numpy(zero_copy_only=False),
+                         dtype=bool) if len(cats) else np.zeros(0, dtype=bool)
+        has = np.flatnonzero(known & spread(may, codes(sub["evidence"]), False))  # evidence stating no number covers none
         source = texts(sub["source_id"])
         self.ledger.cite((source[i], ev_rows[i], quotes[i] if inside[i] else None) for i in has)
 
@@ -346,7 +349,7 @@ class Checker:
         """After the last batch: record fields left without provenance, the quote of a record whose value
         had no evidence row read for the value instead, and (with the archive) every number of every article
         accounted for."""
-        problems = self._completeness()
+        problems = self._completeness() + self._set_aside_records()
         for name, rec in self.records.items():
             for f in traced(name) if self.read_any else ():
                 if f not in self.filled[name]:
@@ -384,6 +387,48 @@ class Checker:
         return ([_problem(t, b.key, "span", b.message, b.expected, "set-aside-span") for b in bad]
                 + [Problem("provenance", u.archive_file, u.line, None, u.message, completeness.expected(file),
                            "unaccounted-number") for u in left])
+
+
+    def _set_aside_records(self) -> list[Problem]:
+        """A set-aside row names a record exactly when its reason is about one (a headline restating it, a
+        threshold of its definition); the record is of the row's source, and a restating span states its value."""
+        t = self.set_aside
+        named_by = completeness.RECORD_COLUMNS
+        if t is None or not {"source_id", "span", "reason", *named_by.values()} <= set(t.frame.columns):
+            return []
+        problems = []
+        # where each named record is in its table, looked up for the whole column at once
+        at_of = {name: row_of(t.frame[column], self.records[name].frame["record_id"])
+                 for name, column in named_by.items() if name in self.records}
+        frame = t.frame[["source_id", "span", "reason", *named_by.values()]].astype(object)
+        for pos, (sid, span, reason, *ids) in enumerate(frame.itertuples(index=False)):
+            named = [(name, rid) for name, rid in zip(named_by, ids) if not pd.isna(rid)]
+            if pd.isna(reason):
+                continue  # the required check reports it
+            if reason in completeness.NAMES_RECORD and len(named) != 1:
+                problems.append(_problem(t, pos, named_by["indicators"], f"reason {reason} names "
+                                         f"{'no record' if not named else 'two records'}",
+                                         "the one record it concerns, in indicator_record or target_record",
+                                         "set-aside-record"))
+            elif reason not in completeness.NAMES_RECORD and named:
+                problems.append(_problem(t, pos, named_by[named[0][0]], f"reason {reason} names a record",
+                                         f"a record only for the reasons {', '.join(completeness.NAMES_RECORD)}",
+                                         "set-aside-record"))
+            elif named and named[0][0] in self.records:
+                name, rid = named[0]
+                rec, at = self.records[name].frame, at_of[name][pos]
+                if at < 0:
+                    continue  # the foreign key check reports it
+                theirs, value = rec["source_id"].iloc[at], _cell(rec, "value", at)
+                if not pd.isna(sid) and theirs != sid:
+                    problems.append(_problem(t, pos, named_by[name], f"{rid} is a record of {theirs}, not of {sid}",
+                                             "a record of the same article", "set-aside-record"))
+                elif reason == "restates_record" and not pd.isna(value) and not pd.isna(span) \
+                        and float(value) not in self._number(fold(span)):
+                    problems.append(_problem(t, pos, "span", f"{_short(span)!r} does not state "
+                                             f"{numbers.human(float(value), _cell(rec, 'unit', at))}, the value "
+                                             f"of {rid}", "a span restating the record's value", "set-aside-record"))
+        return problems
 
 
 def _cell(frame: pd.DataFrame, col: str, pos: int):
