@@ -12,6 +12,8 @@ import traceback
 from pathlib import Path
 from typing import Callable
 
+from schemas import descriptor
+
 from . import archive, article, compare, todo, verify
 
 SHOWN = 100  # characters of a span or passage shown in a line of the verify report
@@ -102,7 +104,7 @@ def _guarded(run: Callable[[], int]) -> int:
     except archive.Refused as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 1
-    except article.Unusable as exc:
+    except (article.Unusable, descriptor.UnusableInput) as exc:
         print(f"unusable input: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:

@@ -50,10 +50,7 @@ def todo(package: Path | str, archive: Path | str, source_ids: list[str] | None 
     if not archive.is_dir():
         raise article.Unusable(f"{archive}: archive folder not found; expected the folder of archived article "
                                "texts (e.g. ../shared/sources)")
-    try:
-        descriptor.load(package)
-    except descriptor.UnusableInput as exc:
-        raise article.Unusable(str(exc)) from None
+    descriptor.load(package)  # a folder without a readable datapackage.json is unusable input
     if source_ids:
         known = set(completeness.articles(package, archive))
         for sid in source_ids:

@@ -35,12 +35,10 @@ class Checked:
 
 
 def spans(package: Path | str, source_id: str) -> list[Span]:
-    """Every quote and evidence span of the source, in table order; raise article.Unusable for an unknown source."""
+    """Every quote and evidence span of the source, in table order; raise article.Unusable for an unknown source
+    (descriptor.UnusableInput for a folder without a readable datapackage.json)."""
     package = Path(package)
-    try:
-        desc = descriptor.load(package)
-    except descriptor.UnusableInput as exc:
-        raise article.Unusable(str(exc)) from None
+    desc = descriptor.load(package)
     known = {r["source_id"] for _, r in _rows(package, desc.resources["sources"].path)}
     if source_id not in known:
         raise article.Unusable(f"{source_id!r} is not a source of {package / desc.resources['sources'].path}; "
