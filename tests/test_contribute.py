@@ -110,7 +110,7 @@ def test_add_refuses_an_article_already_archived_and_writes_nothing(folders, tmp
     (main / "data" / "sources.csv").write_bytes((REPO / "data" / "sources.csv").read_bytes())
     before = everything(main, sources)
     out = command("add", tmp_path / "article.txt", "--package", main, "--archive", sources, *STATED)
-    assert out.returncode == 1 and "already archived as 005_" in out.stderr
+    assert out.returncode == 1 and re.search(rf"already archived as 005_\w+\.txt \(same SHA-256 {digest}\)", out.stderr)
     assert everything(main, sources) == before
 
 
