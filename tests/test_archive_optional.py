@@ -28,6 +28,9 @@ def test_through_a_fixture(report):
 
 def test_without_the_archive():
     assert True
+
+def test_asked_for_while_running(request):
+    assert request.getfixturevalue("archive").is_dir()
 '''
 
 
@@ -50,18 +53,20 @@ def pytest_in(tests, **env) -> subprocess.CompletedProcess:
 def test_without_the_archive_the_tests_that_need_it_are_skipped_and_named(clone):
     out = pytest_in(clone)
     assert out.returncode == 0, out.stdout
-    assert "1 passed, 2 skipped" in out.stdout
+    assert "1 passed, 3 skipped" in out.stdout
     where = str(clone.parent.parent / "shared" / "sources")
     for name in ("test_direct", "test_through_a_fixture"):
         assert re.search(rf"^SKIPPED \[1\] tests/test_some\.py: {name}: needs the archive of article texts, and there is "
                          rf"none at {re.escape(where)}", out.stdout, re.M), out.stdout
-    assert out.stdout.count("SKIPPED [1] tests/test_some.py") == 2
+    assert out.stdout.count("SKIPPED [1] tests/test_some.py") == 3
+    # a test that asks for the archive only while running is skipped by the fixture itself
+    assert re.search(r"^SKIPPED \[1\] tests/test_some\.py:\d+: needs the archive of article texts", out.stdout, re.M)
 
 
 def test_on_ci_a_missing_archive_fails_loudly(clone):
     out = pytest_in(clone, CI="true")
     assert out.returncode == 1, out.stdout
-    assert "1 passed, 2 errors" in out.stdout
+    assert "1 failed, 1 passed, 2 errors" in out.stdout
     assert "CI=true or ARCHIVE given: the tests that need the archive must run, not skip" in out.stdout
 
 
@@ -73,7 +78,7 @@ def test_an_archive_named_but_missing_fails(clone, tmp_path):
 
 def test_with_the_archive_they_run(clone, archive):
     out = pytest_in(clone, ARCHIVE=str(archive), CI="true")
-    assert out.returncode == 0 and "3 passed" in out.stdout, out.stdout
+    assert out.returncode == 0 and "4 passed" in out.stdout, out.stdout
 
 
 def test_ci_refuses_to_run_without_the_archive(tmp_path):

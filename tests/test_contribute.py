@@ -75,6 +75,14 @@ def test_add_reads_a_saved_page_main_text_and_what_it_states(folders, tmp_path):
     assert compare.same_words(text, ARTICLE_TEXT)
 
 
+def test_a_headline_outside_the_article_is_archived_as_its_first_line(folders, tmp_path):
+    main, sources = folders
+    (tmp_path / "article.html").write_text(ARTICLE.replace("<h1>Shenzhen\u2019s AI makers expand</h1>\n", ""), "utf-8")
+    assert command("add", tmp_path / "article.html", "--package", main, "--archive", sources).returncode == 0
+    text = (sources / read_csv(main / "data" / "sources.csv")[-1]["archive_file"]).read_text("utf-8")
+    assert text.startswith("Shenzhen\u2019s AI makers expand\n\nPublished 5 March 2025\n")
+
+
 def test_a_page_that_does_not_state_a_field_leaves_it_blank_and_says_so(folders, tmp_path):
     main, sources = folders
     page = re.sub(r'<meta (property="og:url"|name="author"|property="og:site_name")[^>]*>\n', "", ARTICLE)
