@@ -3,20 +3,23 @@ what is left to record with drafts, never writing into data/; verify checks a so
 reader's own copy. The tests marked by the `archive` fixture need the real archive; the others run without."""
 from __future__ import annotations
 
+import csv
 import datetime
 import hashlib
+import io
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from conftest import REPO, rows, snapshot, validate_cli
 from contribute import archive as archiving
-from contribute import compare
+from contribute import compare, verify
 from contributing import (ARTICLE, DECISIONS, SET_ASIDE, SOURCE_ID, command, finish_drafts, layout, read_csv,
                           render)
+from schemas import numbers
+from schemas.frames import fold
 
 # The made-up article as a plain-text file: the headline on the first line, as the archive lays texts out.
 ARTICLE_TEXT = ("Shenzhen\u2019s AI makers expand\n\nPublished 5 March 2025\n\n"
@@ -224,9 +227,6 @@ def test_todo_lists_each_number_with_its_sentence_and_drafts_a_record(folders, t
 
 
 def read_csv_text(text: str) -> list[dict]:
-    import csv
-    import io
-
     return list(csv.DictReader(io.StringIO(text)))
 
 
@@ -282,8 +282,6 @@ def test_the_closest_passage_names_the_word_that_differs():
 def own_copy(source_id: str) -> str:
     """A copy of an article made from the package alone (no archive): every quote and evidence span of the
     source, one paragraph each, with typographic quotes, as a saved page."""
-    from contribute import verify
-
     spans = list(dict.fromkeys(compare.normal(s.text) for s in verify.spans(REPO, source_id)))
     spans = [s for s in spans if not any(s != other and s in other for other in spans)]  # each once in the copy
     title = next(r["title"] for r in rows("sources") if r["source_id"] == source_id)
@@ -398,9 +396,6 @@ def test_add_todo_validate_on_a_saved_page_of_an_archived_article(tmp_path, arch
         row["title"].replace("'", "\u2019"), row["url"], "Tech Times", "2024-06-20")
     todo = command("todo", main, "--archive", sources, "--source", "techtimes")
     listed = re.findall(rf'^{re.escape(added["archive_file"])}:\d+: "([^"]+)" in ', todo.stdout, re.MULTILINE)
-    from schemas import numbers
-    from schemas.frames import fold
-
     assert listed == [n.text for n in numbers.read(fold((archive / row["archive_file"]).read_text("utf-8")))]
     out = validate_cli(main, "--archive", sources)
     assert out.returncode == 1
@@ -412,8 +407,6 @@ def test_add_todo_validate_on_a_saved_page_of_an_archived_article(tmp_path, arch
 
 def forget(data: Path, source_id: str) -> None:
     """Take a source and everything recorded of it out of a copy of data/."""
-    import csv
-
     records = {r["record_id"] for name in ("indicators", "targets") for r in read_csv(data / f"{name}.csv")
                if r["source_id"] == source_id}
     for path in sorted(data.glob("*.csv")):
