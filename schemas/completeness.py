@@ -154,22 +154,36 @@ class Ledger:
         self._holds_number: dict[str, bool] = {}
 
     def cite(self, evidence: Iterable[tuple[str, str, str | None]]) -> None:
-        """Evidence of traced fields: (source_id, evidence, quote or None), folded. Each distinct one is
-        located once; evidence that states no number covers none and is not looked for."""
-        anchors: dict[tuple[str, str], list[int]] = {}
-        for sid, span, quote in set(evidence):
+        """Evidence of traced fields: (source_id, evidence, quote or None), folded. Each quote is located once
+        and the numbers inside it read off once, however many of its fields cite it; evidence that states no
+        number covers none and is not looked for."""
+        by_quote: dict[tuple[str, str | None], set[str]] = {}
+        for sid, span, quote in evidence:
+            if span:
+                by_quote.setdefault((sid, quote), set()).add(span)
+        for (sid, quote), spans in by_quote.items():
             article = self.articles.get(sid)
-            if article is None or not span or not self._states_number(span):
+            spans = [span for span in spans if self._states_number(span)] if article is not None else []
+            if not spans:
                 continue
-            if quote is not None and (sid, quote) not in anchors:
-                anchors[sid, quote] = article.find(quote)
-            if quote is not None and anchors[sid, quote]:
-                starts = [s for q in anchors[sid, quote] for s in article.find(span, (q, q + len(quote)))]
-            else:  # evidence from elsewhere, or a quote not in the article (reported as such, once)
-                starts = article.find(span)
-            for a in starts:
-                for k in self._inside(sid, a, a + len(span)):
-                    self.traced[sid][k] = 1
+            traced, numbers = self.traced[sid], article.numbers
+            anchors = article.find(quote) if quote is not None else []
+            if not anchors:  # evidence from elsewhere, or a quote not in the article (reported as such, once)
+                for span in spans:
+                    for a in article.find(span):
+                        for k in self._inside(sid, a, a + len(span)):
+                            traced[k] = 1
+                continue
+            for q in anchors:
+                held = self._inside(sid, q, q + len(quote))
+                for span in spans if held else ():
+                    at = quote.find(span)
+                    while at >= 0:
+                        a, b = q + at, q + at + len(span)
+                        for k in held:
+                            if a <= numbers[k].start and numbers[k].end <= b:
+                                traced[k] = 1
+                        at = quote.find(span, at + 1)
 
     def close(self, set_aside: Iterable[tuple[object, str, str]]) -> tuple[list[Unaccounted], list[BadSetAside]]:
         """The set-aside rows, each checked, then every number neither traced nor inside a set-aside span."""

@@ -46,14 +46,17 @@ _plain = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # letter or a full stop may touch it ("Jun.2024" is June 2024).
 _digits = (rf"(?<!\d)(?<!\d[.,])(?P<num>{_plain})(?:(?P<suffix>st|nd|rd|th)\b|(?![\d])"
            rf"(?:\s?[-\u2013]\s?(?P<upper>{_plain})(?![\d]))?)")
-_small = "|".join(sorted((w for w in UNITS[1:]), key=len, reverse=True))
-_word = (r"\b(?P<word>(?:" + "|".join(TENS) + r")(?:-(?:" + "|".join(UNITS[1:10]) + r"))?|"
-         + "|".join(sorted((w for w in WORDS if w not in TENS), key=len, reverse=True)) + r")"
+# "a" and "an" are numbers only before a scale word or "hundred"/"dozen" ("a billion", "a hundred"), and
+# "hundred" and "dozen" only after a number word ("hundreds", "dozens" state none): the pattern does not even
+# match the rest, which in English text are many.
+_a_number = r"an?(?=\s+(?:" + "|".join([*SCALES, *SMALL_SCALES]) + r")\b)"
+_word = (r"\b(?P<word>(?:" + "|".join(TENS) + r")(?:-(?:" + "|".join(UNITS[1:10]) + r"))?|a dozen|"
+         + "|".join(sorted(UNITS, key=len, reverse=True)) + "|" + _a_number + r")"
          r"(?:\s+(?P<small>hundred|dozen))?\b")
 _ordinal = r"\b(?P<ordinal>" + "|".join(ORDINALS) + r")\b"
 # The lookahead first: most places in a text start no number, and one character class turns them away faster
 # than trying each alternative there.
-_could_start = "(?=[0-9" + "".join(sorted({w[0] for w in [*WORDS, *ORDINALS]})) + "])"
+_could_start = "(?=[0-9]|\\b[" + "".join(sorted({w[0] for w in [*UNITS, *TENS, *ORDINALS, "a"]})) + "])"
 PATTERN = re.compile(f"{_could_start}(?:{_digits}|{_word}|{_ordinal}){_scale}", re.IGNORECASE)
 # Whether a text may state a number at all, for RE2 (pyarrow's compute kernels) to sort many texts at once: a digit,
 # or a number word or ordinal as a whole word. A text it passes may still state none ("a value").
@@ -96,9 +99,6 @@ def read(text: str) -> list[Number]:
             value, kind = Decimal(ORDINALS[word]), "ordinal"
         else:
             word, small = m.group("word").lower(), (m.group("small") or "").lower()
-            if word in ("a", "an", "hundred", "dozen", "a dozen") and not (scale_word or small):
-                if word != "a dozen":
-                    continue  # "a value", "an estimated": articles, not numbers; "hundred" alone: "hundreds"
             if word == "one" and (PRONOUN_ONE.match(text, m.start())
                                   or NO_ONE_BEFORE.search(text, max(0, m.start() - 8), m.start())):
                 continue  # "one's strengths", "one another", "no one": the pronoun

@@ -255,8 +255,8 @@ class Checker:
         may = np.asarray(pc.match_substring_regex(arrow(cats), numbers.MAY_STATE).to_numpy(zero_copy_only=False),
                          dtype=bool) if len(cats) else np.zeros(0, dtype=bool)
         has = np.flatnonzero(known & spread(may, codes(sub["evidence"]), False))  # evidence stating no number covers none
-        source = texts(sub["source_id"])
-        self.ledger.cite((source[i], ev_rows[i], quotes[i] if inside[i] else None) for i in has)
+        quoted = np.where(inside[has], quotes[has], None)
+        self.ledger.cite(zip(texts(sub["source_id"])[has], ev_rows[has], quoted))
 
     def _values(self, prov, rows, sub, rec, field, at, known, ev, inside) -> list[Problem]:
         """The value's evidence reads as exactly the record's value and lies inside the record's quote.
