@@ -175,7 +175,7 @@ def currency_pairs(rec: pd.DataFrame, typed) -> tuple[list[Problem], list[Part]]
         return [], []
     sources = _frame(typed, "sources", ["source_id", "published", "published_earliest"])
     year = pd.to_numeric(sources["published"].astype(object).str.slice(0, 4), errors="coerce").fillna(
-        sources["published_earliest"].dt.year)
+        pd.to_datetime(sources["published_earliest"]).dt.year)  # a sources table not read has no dates at all
     pub = pd.Series(year.to_numpy(), index=sources["source_id"].astype(object)).groupby(level=0).first()
     f = pd.DataFrame({"p_usd": usd, "p_base": base,
                       "usd": rec["value"].to_numpy()[usd], "yuan": rec["value"].to_numpy()[base],

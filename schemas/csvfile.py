@@ -23,7 +23,8 @@ import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from queue import Queue
+from collections import deque
+from queue import Queue, SimpleQueue
 from typing import Iterator
 
 import numpy as np
@@ -40,6 +41,7 @@ SCAN_BLOCK = 1 << 22
 PARSE_BLOCK = 1 << 23  # pyarrow's reader holds several times a block while it parses: keep blocks small
 BATCH_ROWS = 500_000  # and hand the checks batches of about this many rows (fewer, larger steps)
 BOM = codecs.BOM_UTF8
+UTF16 = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 TEXT = pa.dictionary(pa.int32(), pa.string())
 
 
@@ -60,6 +62,7 @@ class Scan:
     crlf_count: int = 0
     bad_utf8: tuple[int, int] | None = None  # (line, byte offset)
     size: int = 0
+    utf16: bool = False  # it starts with a UTF-16 byte-order mark
 
 
 def scan(path: Path) -> Scan:
@@ -72,6 +75,9 @@ def scan(path: Path) -> Scan:
         while block := fh.read(SCAN_BLOCK):
             if offset == 0 and block.startswith(BOM):
                 s.bom = True
+            if offset == 0 and block.startswith(UTF16):
+                s.utf16, offset = True, len(block)
+                break  # nothing more to learn from the bytes of a file in another encoding
             joined = prev_cr and block.startswith(b"\n")
             crlf = (block.count(b"\r\n") if b"\r" in block else 0) + joined  # memchr first: a clean file has none
             if crlf and crlf_at is None:
@@ -165,7 +171,7 @@ class _Reader:
     def __init__(self, root: Path, resource: Resource):
         self.resource = resource
         self.file = resource.path
-        self.path = root / resource.path
+        self.path = resource.file  # None: the descriptor check refused the path, and it is not opened
         self.problems: list[Problem] = []
         self.failed = False
 
@@ -174,6 +180,8 @@ class _Reader:
 
     def open(self) -> bool:
         res = self.resource
+        if self.path is None:
+            return False
         if not self.path.is_file():
             self.problem(None, None, "file is missing", f"the CSV file that resource '{res.name}' names",
                          "missing-file")
@@ -182,6 +190,10 @@ class _Reader:
         if info.size == 0:
             self.problem(None, None, "file is empty", "a header row naming the fields: " + ",".join(res.field_names),
                          "empty-file")
+            return False
+        if info.utf16:
+            self.problem(1, None, "file is UTF-16 (it starts with a UTF-16 byte-order mark)", "UTF-8 text",
+                         "encoding-error")
             return False
         if info.bom:
             self.problem(1, None, "file starts with a UTF-8 byte-order mark", "UTF-8 without a byte-order mark", "bom")
@@ -214,10 +226,13 @@ class _Reader:
     def arrow_batches(self) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
         """Each parsed block with the CSV line of each of its rows; rows of the wrong width are kept,
         padded or cut to the header, so that the cells they have are checked too."""
-        pool: list[tuple[int, int, str]] = []  # skipped rows not yet placed: pyarrow parses a block ahead
+        # Skipped rows, from the parsing thread: a queue is all the two threads share (it has its own lock).
+        # The rows not yet placed stay with this thread alone, in order: pyarrow parses a block ahead.
+        arrived: SimpleQueue = SimpleQueue()
+        pool: deque[tuple[int, int, str]] = deque()
 
         def on_invalid(row):
-            pool.append((row.number, row.actual_columns, row.text))
+            arrived.put((row.number, row.actual_columns, row.text))
             return "skip"
 
         try:
@@ -231,14 +246,14 @@ class _Reader:
             first_line = 2
             group: list[tuple[pa.RecordBatch, np.ndarray]] = []
             for batch in _ahead(reader):
-                batch, lines, first_line = self._place(batch, pool, first_line)
+                batch, lines, first_line = self._place(batch, _taken(arrived, pool), first_line)
                 group.append((batch, lines))
                 if sum(b.num_rows for b, _ in group) >= BATCH_ROWS:
                     yield _joined(group, self.schema)
                     group = []
             if group:
                 yield _joined(group, self.schema)
-            if pool:  # the file ends in rows of the wrong width
+            if _taken(arrived, pool):  # the file ends in rows of the wrong width
                 empty = pa.RecordBatch.from_arrays([pa.array([], TEXT)] * len(self.names), schema=self.schema)
                 batch, lines, _ = self._place(empty, pool, first_line, last=True)
                 yield batch, lines
@@ -249,12 +264,11 @@ class _Reader:
 
     def _place(self, batch, pool, first_line, last=False):
         """The block's rows with the skipped rows that lie among them, each with its CSV line."""
-        pool.sort(key=lambda r: r[0] or 0)
         heights = _heights(batch)
         end = first_line + int(heights.sum()) - 1  # the block's last line, before skipped rows push it down
         mine = []
         while pool and (last or (pool[0][0] or 0) <= end):
-            row = pool.pop(0)
+            row = pool.popleft()
             mine.append(row)
             end += 1 + row[2].count("\n")
         self._report_width(mine)
@@ -280,7 +294,34 @@ class _Reader:
             lines = lines[~blank]
         frame = pd.DataFrame({label: categorical(arrow.column(n)) for label, n in self.known.items()},
                              index=pd.RangeIndex(arrow.num_rows))
+        self._swallowed(frame, lines)
         return Table(self.resource, self.file, frame, lines)
+
+    def _swallowed(self, frame: pd.DataFrame, lines: np.ndarray) -> None:
+        """A quote left open runs on over the rows after it, which then vanish into one cell: a cell whose later
+        lines read as whole rows of the header's width is reported at its own line (each distinct text once)."""
+        width = len(self.header)
+        for label, column in frame.items():
+            texts = column.cat.categories
+            broken = np.flatnonzero(texts.str.contains("\n", regex=False)) if len(texts) else []
+            for code in broken:
+                rows = [r for r in texts[code].split("\n")[1:] if len(next(csv.reader([r]), [])) >= width]
+                if not rows:
+                    continue
+                for line in lines[column.cat.codes.to_numpy() == code]:
+                    self.problem(int(line), label, f"a quote opened in this cell is closed only {texts[code].count(chr(10))} "
+                                 f"line(s) later, taking in {len(rows)} line(s) that read as rows (the first: "
+                                 f"{rows[0][:60]!r})", "each quoted cell closed in its own row", "unclosed-quote")
+
+
+def _taken(arrived: SimpleQueue, pool: deque) -> deque:
+    """The pool with the rows that have arrived from the parsing thread added, in line order (the parser
+    goes through the file in order, so they all come after the rows already in the pool)."""
+    new = []
+    while not arrived.empty():
+        new.append(arrived.get())
+    pool.extend(sorted(new, key=lambda r: r[0] or 0))
+    return pool
 
 
 def _empty(column) -> np.ndarray:
@@ -397,22 +438,22 @@ def _check_header(file: str, header: list[str], expected: list[str]) -> list[Pro
     def p(field, message, wanted, code):
         out.append(Problem("structure", file, 1, field, message, wanted, code))
 
-    seen = set()
+    seen, labels, fields = set(), set(header), set(expected)
+    near = ", ".join(n for n in expected if n not in labels) or "none missing"  # once, not once per label
     for pos, label in enumerate(header, start=1):
         if label == "":
             p(None, f"column {pos} has a blank header label", "a field name", "blank-label")
         elif label in seen:
             p(label, f"column {pos} repeats the header label {label!r}", "each field once", "duplicate-label")
-        elif label not in expected:
-            near = ", ".join(n for n in expected if n not in header) or "none missing"
+        elif label not in fields:
             p(label, f"column {pos} is {label!r}, which the descriptor does not define",
               f"only the descriptor's fields (missing here: {near})", "extra-label")
         seen.add(label)
     for pos, name in enumerate(expected, start=1):
-        if name not in header:
+        if name not in labels:
             p(name, f"column {name!r} is missing from the header", f"{name!r} as column {pos}", "missing-label")
-    present = [h for h in header if h in expected]
-    order = [n for n in expected if n in header]
+    present = [h for h in header if h in fields]
+    order = [n for n in expected if n in labels]
     if present != order and len(set(present)) == len(present):
         p(None, f"columns are in the order {', '.join(present)}", f"the descriptor's order {', '.join(order)}",
           "incorrect-label")
