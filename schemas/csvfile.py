@@ -17,7 +17,6 @@ from __future__ import annotations
 import codecs
 import csv
 import ctypes
-import ctypes.util
 import io
 import sys
 import threading
@@ -214,13 +213,18 @@ class _Reader:
                          "a header row naming the fields: " + ",".join(res.field_names), "blank-header")
             return False
         self.problems += _check_header(self.file, self.header, res.field_names)
-        self.names = [f"c{i}" for i in range(len(self.header))]
-        self.schema = pa.schema([(n, TEXT) for n in self.names])
         # the descriptor's fields by name; a label that occurs twice keeps its first column
         self.known: dict[str, str] = {}
-        for label, n in zip(self.header, self.names):
-            if label in res.field_names and label not in self.known:
-                self.known[label] = n
+        fields = set(res.field_names)
+        for i, label in enumerate(self.header):
+            if label in fields and label not in self.known:
+                self.known[label] = f"c{i}"
+        # Only those columns are made cells: a header of a hundred thousand labels the descriptor does not define
+        # costs its labels, not a column of cells each. (pyarrow reads an empty list as every column: a header
+        # with no field at all keeps its first column, for the lines of its rows.)
+        self.kept = sorted(int(n[1:]) for n in self.known.values()) or [0]
+        self.names = [f"c{i}" for i in range(len(self.header))]
+        self.schema = pa.schema([(self.names[i], TEXT) for i in self.kept])
         return True
 
     def arrow_batches(self) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
@@ -241,7 +245,8 @@ class _Reader:
                 read_options=pacsv.ReadOptions(use_threads=False, block_size=PARSE_BLOCK, column_names=self.names,
                                                skip_rows=1),
                 parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, ignore_empty_lines=False),
-                convert_options=pacsv.ConvertOptions(column_types={n: TEXT for n in self.names},
+                convert_options=pacsv.ConvertOptions(column_types={n: TEXT for n in self.schema.names},
+                                                     include_columns=self.schema.names,
                                                      strings_can_be_null=False, quoted_strings_can_be_null=False))
             first_line = 2
             group: list[tuple[pa.RecordBatch, np.ndarray]] = []
@@ -254,7 +259,7 @@ class _Reader:
             if group:
                 yield _joined(group, self.schema)
             if _taken(arrived, pool):  # the file ends in rows of the wrong width
-                empty = pa.RecordBatch.from_arrays([pa.array([], TEXT)] * len(self.names), schema=self.schema)
+                empty = pa.RecordBatch.from_arrays([pa.array([], TEXT)] * len(self.schema), schema=self.schema)
                 batch, lines, _ = self._place(empty, pool, first_line, last=True)
                 yield batch, lines
         except (pa.ArrowInvalid, OSError) as exc:  # e.g. a quote left open at the end of the file
@@ -272,7 +277,7 @@ class _Reader:
             mine.append(row)
             end += 1 + row[2].count("\n")
         self._report_width(mine)
-        batch, lines = _with_lines(batch, heights, mine, first_line, len(self.header), self.schema)
+        batch, lines = _with_lines(batch, heights, mine, first_line, self.kept, self.schema)
         return batch, lines, end + 1
 
     def _report_width(self, rows):
@@ -285,7 +290,7 @@ class _Reader:
     def table(self, arrow: pa.Table, lines: np.ndarray) -> Table:
         """Blank rows reported and dropped; the descriptor's columns as categoricals, empty cells missing."""
         blank = np.ones(arrow.num_rows, dtype=bool)
-        for name in self.names:
+        for name in self.schema.names:
             blank &= _empty(arrow.column(name))
         for line in lines[blank]:
             self.problem(int(line), None, "row is blank", "a value in at least one cell", "blank-row")
@@ -385,7 +390,8 @@ _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's malloc.h
 
 def _libc():
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        # by its name, not by ctypes.util.find_library, which starts a process (ldconfig) to look for it
+        return ctypes.CDLL("libc.so.6")
     except OSError:
         return None
 
@@ -403,7 +409,7 @@ def _heights(batch: pa.RecordBatch) -> np.ndarray:
     return heights
 
 
-def _with_lines(batch, heights, bad_rows, first_line, width, schema) -> tuple[pa.RecordBatch, np.ndarray]:
+def _with_lines(batch, heights, bad_rows, first_line, kept, schema) -> tuple[pa.RecordBatch, np.ndarray]:
     """The CSV line of each row of the block, and the skipped rows put back in their place."""
     n = batch.num_rows
     bad_lines = np.array([r[0] for r in bad_rows if r[0] is not None], dtype=np.int64)
@@ -416,9 +422,10 @@ def _with_lines(batch, heights, bad_rows, first_line, width, schema) -> tuple[pa
             lines[lines >= number] += 1 + text.count("\n")
     if not bad_rows:
         return batch, lines.astype(np.int64)
-    cells = [(next(csv.reader(io.StringIO(text)), []) + [""] * width)[:width] for _, _, text in bad_rows]
-    extra = pa.RecordBatch.from_arrays([pa.array([c[i] for c in cells], pa.string()).dictionary_encode().cast(TEXT)
-                                        for i in range(width)], schema=schema)
+    rows = [next(csv.reader(io.StringIO(text)), []) for _, _, text in bad_rows]
+    cells = [[row[i] if i < len(row) else "" for i in kept] for row in rows]  # padded or cut to the header
+    extra = pa.RecordBatch.from_arrays([pa.array([c[k] for c in cells], pa.string()).dictionary_encode().cast(TEXT)
+                                        for k in range(len(kept))], schema=schema)
     both = pa.Table.from_batches([batch, extra]).unify_dictionaries().combine_chunks()
     all_lines = np.concatenate([lines, np.array([r[0] or 0 for r in bad_rows], dtype=np.int64)])
     order = np.argsort(all_lines, kind="stable")

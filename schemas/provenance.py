@@ -322,8 +322,8 @@ class Checker:
                 bad.append((*key, f"does not state the year {int(y)}", "the year in the span"))
             elif f == "unit" and unit is not None and not numbers.states_unit(evidence, unit):
                 bad.append((*key, f"names no {unit} unit", f"a word for {unit} (e.g. {numbers.UNIT_WORDS[unit][0]})"))
-            elif f == "comparator" and method == "stated" and comp is not None and comp != "=" \
-                    and not numbers.states_hedge(evidence, comp):
+            elif f == "comparator" and method == "stated" and comp in numbers.HEDGES and comp != "=" \
+                    and not numbers.states_hedge(evidence, comp):  # a comparator not allowed: the enum's to report
                 bad.append((*key, f"has no hedge meaning {comp!r}",
                             f"a hedge word for {comp!r} (e.g. {numbers.HEDGES[comp].split('|')[0]})"))
         if not bad:
