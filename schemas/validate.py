@@ -95,7 +95,7 @@ def validate(root: Path | str, archive: Path | str | None = None, keep_tables: b
         problems, findings = consistency.check(typed)
         report.add(problems)
     with clock("descriptor"):
-        report.add(standard())
+        report.add(descriptor.official(standard(), desc))
     report.findings = findings
     if keep_tables:
         report.tables = {name: t.frame for name, t in typed.items()}

@@ -27,7 +27,7 @@ INVALID, UNUSABLE, EITHER, VALID = (1,), (2,), (1, 2), (0,)
 class Case:
     name: str
     damage: Callable[["Copy"], None]
-    names: str | None  # the file the report must name (None: any file; the damage may be harmless)
+    names: str | None  # the file (or file:line:field) the report must name (None: any; the damage may be harmless)
     exits: tuple[int, ...] = INVALID
     only: bool = False  # every problem is in that file (one fault does not echo in other files)
 
@@ -219,7 +219,7 @@ NAMED = [
     Case("cr-before-plus", cell("indicators", "notes", "\r+1", "record_id", GD), "data/indicators.csv"),
     Case("cr-before-minus", cell("indicators", "notes", "\r-1", "record_id", GD), "data/indicators.csv"),
     Case("tab-before-at", cell("indicators", "notes", "\t@SUM(A1)", "record_id", GD), "data/indicators.csv"),
-    Case("unclosed-quote", unclosed_quote, "data/regions.csv"),
+    Case("unclosed-quote", unclosed_quote, "data/regions.csv:3:notes"),  # at its own line, not only at its echoes
     Case("findings-evidence-not-verbatim", evidence_not_verbatim, "data/findings.csv"),
     # one fault, one error
     Case("value-abc", cell("indicators", "value", "abc", "record_id", GD), "data/indicators.csv", only=True),
