@@ -126,3 +126,28 @@ def test_every_case_of_the_issue_is_here():
                  "constraints-a-list", "hash-foo", "hash-shake", "json-100000-deep", "header-100000-extra-columns",
                  "unclosed-quote", "dialect-delimiter", "encoding-utf16", "two-rows-swapped", *ELSEWHERE):
         assert name in names
+
+
+OUTSIDE = [c for c in CASES if c.name in ("path-etc-passwd", "path-dotdot", "csv-symlink-outside", "path-nul",
+                                          "descriptor-symlink-outside", "archive-text-symlink-outside",
+                                          "archive-file-dotdot-no-pattern", "json-100000-deep")]
+
+
+@pytest.mark.parametrize("case", OUTSIDE, ids=[c.name for c in OUTSIDE])
+def test_the_cache_keeps_the_path_rule(case, tmp_path, archive):
+    """With --cache the files are read once more, for the cache's key: by the same rule."""
+    copy = Copy(copy_package(tmp_path / "pkg"), tmp_path / "archive", tmp_path / "outside")
+    shutil.copytree(archive, copy.archive)
+    copy.outside.mkdir()
+    shutil.copy(REPO / "data" / "regions.csv", copy.outside / "regions.csv")
+    case.damage(copy)
+    with WATCH.watching() as seen:
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli.main([str(copy.pkg), "--archive", str(copy.archive), "--cache", str(tmp_path / "cache")])
+    assert code in case.exits and "internal error" not in err.getvalue(), out.getvalue() + err.getvalue()
+    allowed = (os.path.join(os.path.realpath(copy.pkg), ""), os.path.join(os.path.realpath(copy.archive), ""),
+               os.path.join(os.path.realpath(tmp_path / "cache"), ""), *CODE, *PYTHON, *SYSTEM)
+    outside = sorted({p for p in seen.opened if not p.startswith(allowed)
+                      and p not in (os.path.realpath(copy.pkg), os.path.realpath(tmp_path / "cache"))})
+    assert not outside, f"{case.name}: opened outside the package and the archive: {outside}"
