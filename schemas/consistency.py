@@ -491,6 +491,8 @@ def _best(rec: pd.DataFrame, rows: np.ndarray, region_codes: np.ndarray) -> np.n
 
 def _half_unit(value: float) -> float:
     """Half the place of the last decimal digit: 44 -> 0.5, 13.9 -> 0.05, 2.3 -> 0.05."""
+    if not np.isfinite(value):  # 1e309 reads as infinity, which has no last digit (its range check reports it)
+        return np.nan
     exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
     return 0.5 * 10.0 ** min(int(exponent), 0)
 

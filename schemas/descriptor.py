@@ -133,7 +133,11 @@ def load(root: Path | str) -> Descriptor:
     wrong = shape.problems(raw)
     if wrong:
         raise UnusableInput("\n".join(f"{path}:{where}: {what}; expected {expected}" for where, what, expected in wrong))
-    resources = {r["name"]: _resource(r, root) for r in raw["resources"]}
+    try:
+        resources = {r["name"]: _resource(r, root) for r in raw["resources"]}
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:  # what shape.problems does not foresee
+        raise UnusableInput(f"{path}: a resource lacks {exc} or is malformed; "
+                            f"expected each resource to have name, path and schema.fields") from None
     missing = [name for name in REQUIRED_RESOURCES if name not in resources]
     if missing:
         raise UnusableInput(f"{path}: resource(s) {', '.join(missing)} missing; "

@@ -47,31 +47,30 @@ def problems(raw: dict) -> list[tuple[str, str, str]]:
         if not (isinstance(value, str) or isinstance(value, list) and all(isinstance(v, str) for v in value)):
             out.append((where, f"{shown(value)} is {kind(value)}", expected))
 
+    def whole(obj, where: str, what: str, needs: dict[str, str]) -> bool:
+        """Whether `obj` is an object with every key `needs` names (what each should be)."""
+        if not isinstance(obj, dict):
+            out.append((where, f"{shown(obj)} is {kind(obj)}", f"{what} object"))
+            return False
+        out.extend((where, f"the {what[2:]} has no {key}", expected) for key, expected in needs.items() if key not in obj)
+        return True
+
     for i, res in enumerate(raw["resources"]):
         where = f"resources[{i}]"
-        if not isinstance(res, dict):
-            out.append((where, f"{shown(res)} is {kind(res)}", "a resource object"))
+        if not whole(res, where, "a resource", {"name": "a name such as 'regions'", "schema": "a Table Schema object",
+                                                "path": "the path of its CSV file inside the package"}):
             continue
-        if "name" not in res:
-            out.append((where, "the resource has no name", "a name such as 'regions'"))
-        if "path" not in res:
-            out.append((where, "the resource has no path", "the path of its CSV file inside the package"))
         check(res, RESOURCE, where)
         schema = res.get("schema")
         if not isinstance(schema, dict):
-            if "schema" not in res:
-                out.append((where, "the resource has no schema", "a Table Schema object"))
             continue
         check(schema, SCHEMA, f"{where}.schema")
         if "primaryKey" in schema and isinstance(schema["primaryKey"], list):
             names(schema["primaryKey"], f"{where}.schema.primaryKey", "a field name or a list of them")
         for j, fld in enumerate(schema.get("fields") if isinstance(schema.get("fields"), list) else []):
             here = f"{where}.schema.fields[{j}]"
-            if not isinstance(fld, dict):
-                out.append((here, f"{shown(fld)} is {kind(fld)}", "a field object"))
+            if not whole(fld, here, "a field", {"name": "a name"}):
                 continue
-            if "name" not in fld:
-                out.append((here, "the field has no name", "a name"))
             check(fld, FIELD, here)
             constraints = fld.get("constraints")
             if isinstance(constraints, dict):

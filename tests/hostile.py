@@ -189,7 +189,11 @@ NAMED = [
     Case("sources-header-swapped", raw_bytes("sources", lines_of(swap_header)), SRC),
     Case("sources-utf16", raw_bytes("sources", lambda b: b.decode("utf-8").encode("utf-16")), SRC),
     Case("value-1e309", cell("indicators", "value", "1e309", "record_id", GD), "data/indicators.csv"),
-    Case("comparator-free-text", cell("indicators", "comparator", "roughly", "record_id", GD), "data/indicators.csv"),
+    Case("value-1e309-in-a-share", cell("indicators", "value", "1e309", "record_id", SZ_SHARE), "data/indicators.csv"),
+    Case("target-1e309", cell("targets", "value", "1e309", line=17), "data/targets.csv"),
+    # a comparator its evidence is read for (a stated hedge: "surpassed")
+    Case("comparator-free-text", cell("indicators", "comparator", "roughly", "record_id",
+                                      "beijing-ai_industry_value-2023-scmp"), "data/indicators.csv"),
     Case("stray-quote-in-value", stray_quote, "data/indicators.csv"),
     Case("archive-file-300", archive_file("a" * 296 + ".txt"), SRC),
     Case("archive-file-300-no-pattern", both(no_pattern("sources", "archive_file"), archive_file("a" * 300)), SRC),
