@@ -26,7 +26,7 @@ from pathlib import Path
 
 import orjson
 
-from . import descriptor
+from . import descriptor, paths
 from .report import Finding, Problem, Report
 
 FORMAT = 1  # the layout of an entry; a new layout changes every key
@@ -133,8 +133,8 @@ def key(root: Path, archive: Path | None) -> str:
     parts: list = [FORMAT, sys.version, {lib: _version(lib) for lib in LIBRARIES},
                    str(root.resolve()), None if archive is None else str(archive)]
     parts.append(["code", *_tree(CODE)])
-    top = root / descriptor.DESCRIPTOR
-    parts.append(["descriptor", _digest(top)])
+    top = _inside(root, descriptor.DESCRIPTOR)
+    parts.append(["descriptor", _digest(top) if top is not None else "outside"])
     parts.append(["resources", *(_resource_file(root, path) for path in _named_paths(top))])
     if archive is not None:
         parts.append(["archive", str(archive.resolve()), *(_tree(archive) if archive.is_dir() else ["absent"])])
@@ -146,24 +146,33 @@ def _named_paths(top: Path) -> list:
     try:
         raw = json.loads(top.read_bytes())
         return [r.get("path") for r in raw["resources"]]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return []
 
 
 def _resource_file(root: Path, path) -> list:
     """A named file's digest; only a file inside the package is read (the validator reads no other)."""
-    if not isinstance(path, str):
-        return [repr(path), "not a path"]
-    target = (root / path).resolve()
-    if root.resolve() not in target.parents:
-        return [path, "outside"]
-    return [path, _digest(target)]
+    target = _inside(root, path)
+    return [repr(path), "refused"] if target is None else [path, _digest(target)]
+
+
+def _inside(folder: Path, name) -> Path | None:
+    """The file by the validator's path rule (schemas/paths.py), or None where the rule refuses it."""
+    try:
+        return paths.inside(folder, name)
+    except paths.Refused:
+        return None
 
 
 def _tree(folder: Path) -> list:
     """Each file under `folder` (caches of compiled Python aside) with its digest, in name order."""
-    return [[p.relative_to(folder).as_posix(), _digest(p)] for p in sorted(folder.rglob("*"))
-            if p.is_file() and "__pycache__" not in p.parts]
+    out = []
+    for p in sorted(folder.rglob("*")):
+        name = p.relative_to(folder).as_posix()
+        target = _inside(folder, name)  # a symlink that leads out of the folder is not read
+        if "__pycache__" not in p.parts and (target is None and p.is_symlink() or target is not None and target.is_file()):
+            out.append([name, _digest(target) if target is not None else "refused"])
+    return out
 
 
 def _digest(path: Path) -> str:

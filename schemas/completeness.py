@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from . import paths
 from .frames import fold
 from .numbers import PATTERN, Number, read
 
@@ -245,7 +246,10 @@ def short(text: str, n: int = 80) -> str:
 
 # ------------------------------------------------------------ a package folder, read with the csv module
 def _rows(root: Path, name: str) -> list[dict]:
-    path = root / "data" / f"{name}.csv"
+    try:
+        path = paths.inside(root, f"data/{name}.csv")  # the validator's path rule: nothing outside is read
+    except paths.Refused:
+        return []
     if not path.is_file():
         return []
     with open(path, encoding="utf-8", newline="") as fh:
@@ -259,9 +263,14 @@ def articles(root: Path | str, archive: Path | str, source_ids: Iterable[str] | 
     out = {}
     for s in _rows(root, "sources"):
         sid, name = s.get("source_id"), s.get("archive_file")
-        if not sid or not name or (wanted is not None and sid not in wanted) or not (archive / name).is_file():
+        if not sid or not name or (wanted is not None and sid not in wanted):
             continue
-        out[sid] = Article(sid, name, (archive / name).read_text(encoding="utf-8"))
+        try:
+            path = paths.inside(archive, name, "the archive folder")
+        except paths.Refused:
+            continue
+        if path.is_file():
+            out[sid] = Article(sid, name, path.read_text(encoding="utf-8"))
     return out
 
 

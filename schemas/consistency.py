@@ -175,7 +175,7 @@ def currency_pairs(rec: pd.DataFrame, typed) -> tuple[list[Problem], list[Part]]
         return [], []
     sources = _frame(typed, "sources", ["source_id", "published", "published_earliest"])
     year = pd.to_numeric(sources["published"].astype(object).str.slice(0, 4), errors="coerce").fillna(
-        sources["published_earliest"].dt.year)
+        pd.to_datetime(sources["published_earliest"]).dt.year)  # a sources table not read has no dates at all
     pub = pd.Series(year.to_numpy(), index=sources["source_id"].astype(object)).groupby(level=0).first()
     f = pd.DataFrame({"p_usd": usd, "p_base": base,
                       "usd": rec["value"].to_numpy()[usd], "yuan": rec["value"].to_numpy()[base],
@@ -491,6 +491,8 @@ def _best(rec: pd.DataFrame, rows: np.ndarray, region_codes: np.ndarray) -> np.n
 
 def _half_unit(value: float) -> float:
     """Half the place of the last decimal digit: 44 -> 0.5, 13.9 -> 0.05, 2.3 -> 0.05."""
+    if not np.isfinite(value):  # 1e309 reads as infinity, which has no last digit (its range check reports it)
+        return np.nan
     exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
     return 0.5 * 10.0 ** min(int(exponent), 0)
 

@@ -17,13 +17,13 @@ from __future__ import annotations
 import codecs
 import csv
 import ctypes
-import ctypes.util
 import io
 import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from queue import Queue
+from collections import deque
+from queue import Queue, SimpleQueue
 from typing import Iterator
 
 import numpy as np
@@ -40,6 +40,7 @@ SCAN_BLOCK = 1 << 22
 PARSE_BLOCK = 1 << 23  # pyarrow's reader holds several times a block while it parses: keep blocks small
 BATCH_ROWS = 500_000  # and hand the checks batches of about this many rows (fewer, larger steps)
 BOM = codecs.BOM_UTF8
+UTF16 = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 TEXT = pa.dictionary(pa.int32(), pa.string())
 
 
@@ -60,6 +61,7 @@ class Scan:
     crlf_count: int = 0
     bad_utf8: tuple[int, int] | None = None  # (line, byte offset)
     size: int = 0
+    utf16: bool = False  # it starts with a UTF-16 byte-order mark
 
 
 def scan(path: Path) -> Scan:
@@ -72,6 +74,9 @@ def scan(path: Path) -> Scan:
         while block := fh.read(SCAN_BLOCK):
             if offset == 0 and block.startswith(BOM):
                 s.bom = True
+            if offset == 0 and block.startswith(UTF16):
+                s.utf16, offset = True, len(block)
+                break  # nothing more to learn from the bytes of a file in another encoding
             joined = prev_cr and block.startswith(b"\n")
             crlf = (block.count(b"\r\n") if b"\r" in block else 0) + joined  # memchr first: a clean file has none
             if crlf and crlf_at is None:
@@ -165,7 +170,7 @@ class _Reader:
     def __init__(self, root: Path, resource: Resource):
         self.resource = resource
         self.file = resource.path
-        self.path = root / resource.path
+        self.path = resource.file  # None: the descriptor check refused the path, and it is not opened
         self.problems: list[Problem] = []
         self.failed = False
 
@@ -174,6 +179,8 @@ class _Reader:
 
     def open(self) -> bool:
         res = self.resource
+        if self.path is None:
+            return False
         if not self.path.is_file():
             self.problem(None, None, "file is missing", f"the CSV file that resource '{res.name}' names",
                          "missing-file")
@@ -182,6 +189,10 @@ class _Reader:
         if info.size == 0:
             self.problem(None, None, "file is empty", "a header row naming the fields: " + ",".join(res.field_names),
                          "empty-file")
+            return False
+        if info.utf16:
+            self.problem(1, None, "file is UTF-16 (it starts with a UTF-16 byte-order mark)", "UTF-8 text",
+                         "encoding-error")
             return False
         if info.bom:
             self.problem(1, None, "file starts with a UTF-8 byte-order mark", "UTF-8 without a byte-order mark", "bom")
@@ -202,22 +213,30 @@ class _Reader:
                          "a header row naming the fields: " + ",".join(res.field_names), "blank-header")
             return False
         self.problems += _check_header(self.file, self.header, res.field_names)
-        self.names = [f"c{i}" for i in range(len(self.header))]
-        self.schema = pa.schema([(n, TEXT) for n in self.names])
         # the descriptor's fields by name; a label that occurs twice keeps its first column
         self.known: dict[str, str] = {}
-        for label, n in zip(self.header, self.names):
-            if label in res.field_names and label not in self.known:
-                self.known[label] = n
+        fields = set(res.field_names)
+        for i, label in enumerate(self.header):
+            if label in fields and label not in self.known:
+                self.known[label] = f"c{i}"
+        # Only those columns are made cells: a header of a hundred thousand labels the descriptor does not define
+        # costs its labels, not a column of cells each. (pyarrow reads an empty list as every column: a header
+        # with no field at all keeps its first column, for the lines of its rows.)
+        self.kept = sorted(int(n[1:]) for n in self.known.values()) or [0]
+        self.names = [f"c{i}" for i in range(len(self.header))]
+        self.schema = pa.schema([(self.names[i], TEXT) for i in self.kept])
         return True
 
     def arrow_batches(self) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
         """Each parsed block with the CSV line of each of its rows; rows of the wrong width are kept,
         padded or cut to the header, so that the cells they have are checked too."""
-        pool: list[tuple[int, int, str]] = []  # skipped rows not yet placed: pyarrow parses a block ahead
+        # Skipped rows, from the parsing thread: a queue is all the two threads share (it has its own lock).
+        # The rows not yet placed stay with this thread alone, in order: pyarrow parses a block ahead.
+        arrived: SimpleQueue = SimpleQueue()
+        pool: deque[tuple[int, int, str]] = deque()
 
         def on_invalid(row):
-            pool.append((row.number, row.actual_columns, row.text))
+            arrived.put((row.number, row.actual_columns, row.text))
             return "skip"
 
         try:
@@ -226,20 +245,21 @@ class _Reader:
                 read_options=pacsv.ReadOptions(use_threads=False, block_size=PARSE_BLOCK, column_names=self.names,
                                                skip_rows=1),
                 parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, ignore_empty_lines=False),
-                convert_options=pacsv.ConvertOptions(column_types={n: TEXT for n in self.names},
+                convert_options=pacsv.ConvertOptions(column_types={n: TEXT for n in self.schema.names},
+                                                     include_columns=self.schema.names,
                                                      strings_can_be_null=False, quoted_strings_can_be_null=False))
             first_line = 2
             group: list[tuple[pa.RecordBatch, np.ndarray]] = []
             for batch in _ahead(reader):
-                batch, lines, first_line = self._place(batch, pool, first_line)
+                batch, lines, first_line = self._place(batch, _taken(arrived, pool), first_line)
                 group.append((batch, lines))
                 if sum(b.num_rows for b, _ in group) >= BATCH_ROWS:
                     yield _joined(group, self.schema)
                     group = []
             if group:
                 yield _joined(group, self.schema)
-            if pool:  # the file ends in rows of the wrong width
-                empty = pa.RecordBatch.from_arrays([pa.array([], TEXT)] * len(self.names), schema=self.schema)
+            if _taken(arrived, pool):  # the file ends in rows of the wrong width
+                empty = pa.RecordBatch.from_arrays([pa.array([], TEXT)] * len(self.schema), schema=self.schema)
                 batch, lines, _ = self._place(empty, pool, first_line, last=True)
                 yield batch, lines
         except (pa.ArrowInvalid, OSError) as exc:  # e.g. a quote left open at the end of the file
@@ -249,16 +269,15 @@ class _Reader:
 
     def _place(self, batch, pool, first_line, last=False):
         """The block's rows with the skipped rows that lie among them, each with its CSV line."""
-        pool.sort(key=lambda r: r[0] or 0)
         heights = _heights(batch)
         end = first_line + int(heights.sum()) - 1  # the block's last line, before skipped rows push it down
         mine = []
         while pool and (last or (pool[0][0] or 0) <= end):
-            row = pool.pop(0)
+            row = pool.popleft()
             mine.append(row)
             end += 1 + row[2].count("\n")
         self._report_width(mine)
-        batch, lines = _with_lines(batch, heights, mine, first_line, len(self.header), self.schema)
+        batch, lines = _with_lines(batch, heights, mine, first_line, self.kept, self.schema)
         return batch, lines, end + 1
 
     def _report_width(self, rows):
@@ -271,7 +290,7 @@ class _Reader:
     def table(self, arrow: pa.Table, lines: np.ndarray) -> Table:
         """Blank rows reported and dropped; the descriptor's columns as categoricals, empty cells missing."""
         blank = np.ones(arrow.num_rows, dtype=bool)
-        for name in self.names:
+        for name in self.schema.names:
             blank &= _empty(arrow.column(name))
         for line in lines[blank]:
             self.problem(int(line), None, "row is blank", "a value in at least one cell", "blank-row")
@@ -280,7 +299,34 @@ class _Reader:
             lines = lines[~blank]
         frame = pd.DataFrame({label: categorical(arrow.column(n)) for label, n in self.known.items()},
                              index=pd.RangeIndex(arrow.num_rows))
+        self._swallowed(frame, lines)
         return Table(self.resource, self.file, frame, lines)
+
+    def _swallowed(self, frame: pd.DataFrame, lines: np.ndarray) -> None:
+        """A quote left open runs on over the rows after it, which then vanish into one cell: a cell whose later
+        lines read as whole rows of the header's width is reported at its own line (each distinct text once)."""
+        width = len(self.header)
+        for label, column in frame.items():
+            texts = column.cat.categories
+            broken = np.flatnonzero(texts.str.contains("\n", regex=False)) if len(texts) else []
+            for code in broken:
+                rows = [r for r in texts[code].split("\n")[1:] if len(next(csv.reader([r]), [])) >= width]
+                if not rows:
+                    continue
+                for line in lines[column.cat.codes.to_numpy() == code]:
+                    self.problem(int(line), label, f"a quote opened in this cell is closed only {texts[code].count(chr(10))} "
+                                 f"line(s) later, taking in {len(rows)} line(s) that read as rows (the first: "
+                                 f"{rows[0][:60]!r})", "each quoted cell closed in its own row", "unclosed-quote")
+
+
+def _taken(arrived: SimpleQueue, pool: deque) -> deque:
+    """The pool with the rows that have arrived from the parsing thread added, in line order (the parser
+    goes through the file in order, so they all come after the rows already in the pool)."""
+    new = []
+    while not arrived.empty():
+        new.append(arrived.get())
+    pool.extend(sorted(new, key=lambda r: r[0] or 0))
+    return pool
 
 
 def _empty(column) -> np.ndarray:
@@ -344,7 +390,8 @@ _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's malloc.h
 
 def _libc():
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        # by its name, not by ctypes.util.find_library, which starts a process (ldconfig) to look for it
+        return ctypes.CDLL("libc.so.6")
     except OSError:
         return None
 
@@ -362,7 +409,7 @@ def _heights(batch: pa.RecordBatch) -> np.ndarray:
     return heights
 
 
-def _with_lines(batch, heights, bad_rows, first_line, width, schema) -> tuple[pa.RecordBatch, np.ndarray]:
+def _with_lines(batch, heights, bad_rows, first_line, kept, schema) -> tuple[pa.RecordBatch, np.ndarray]:
     """The CSV line of each row of the block, and the skipped rows put back in their place."""
     n = batch.num_rows
     bad_lines = np.array([r[0] for r in bad_rows if r[0] is not None], dtype=np.int64)
@@ -375,9 +422,10 @@ def _with_lines(batch, heights, bad_rows, first_line, width, schema) -> tuple[pa
             lines[lines >= number] += 1 + text.count("\n")
     if not bad_rows:
         return batch, lines.astype(np.int64)
-    cells = [(next(csv.reader(io.StringIO(text)), []) + [""] * width)[:width] for _, _, text in bad_rows]
-    extra = pa.RecordBatch.from_arrays([pa.array([c[i] for c in cells], pa.string()).dictionary_encode().cast(TEXT)
-                                        for i in range(width)], schema=schema)
+    rows = [next(csv.reader(io.StringIO(text)), []) for _, _, text in bad_rows]
+    cells = [[row[i] if i < len(row) else "" for i in kept] for row in rows]  # padded or cut to the header
+    extra = pa.RecordBatch.from_arrays([pa.array([c[k] for c in cells], pa.string()).dictionary_encode().cast(TEXT)
+                                        for k in range(len(kept))], schema=schema)
     both = pa.Table.from_batches([batch, extra]).unify_dictionaries().combine_chunks()
     all_lines = np.concatenate([lines, np.array([r[0] or 0 for r in bad_rows], dtype=np.int64)])
     order = np.argsort(all_lines, kind="stable")
@@ -397,22 +445,22 @@ def _check_header(file: str, header: list[str], expected: list[str]) -> list[Pro
     def p(field, message, wanted, code):
         out.append(Problem("structure", file, 1, field, message, wanted, code))
 
-    seen = set()
+    seen, labels, fields = set(), set(header), set(expected)
+    near = ", ".join(n for n in expected if n not in labels) or "none missing"  # once, not once per label
     for pos, label in enumerate(header, start=1):
         if label == "":
             p(None, f"column {pos} has a blank header label", "a field name", "blank-label")
         elif label in seen:
             p(label, f"column {pos} repeats the header label {label!r}", "each field once", "duplicate-label")
-        elif label not in expected:
-            near = ", ".join(n for n in expected if n not in header) or "none missing"
+        elif label not in fields:
             p(label, f"column {pos} is {label!r}, which the descriptor does not define",
               f"only the descriptor's fields (missing here: {near})", "extra-label")
         seen.add(label)
     for pos, name in enumerate(expected, start=1):
-        if name not in header:
+        if name not in labels:
             p(name, f"column {name!r} is missing from the header", f"{name!r} as column {pos}", "missing-label")
-    present = [h for h in header if h in expected]
-    order = [n for n in expected if n in header]
+    present = [h for h in header if h in fields]
+    order = [n for n in expected if n in labels]
     if present != order and len(set(present)) == len(present):
         p(None, f"columns are in the order {', '.join(present)}", f"the descriptor's order {', '.join(order)}",
           "incorrect-label")

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from . import paths, shape
 from .report import Problem
 
 DESCRIPTOR = "datapackage.json"
+STANDARD = Path(__file__).with_name("standard.py")  # the official check's own process
 # The tables the data model names; a descriptor without one of them is unusable.
 REQUIRED_RESOURCES = ("sources", "regions", "indicator_definitions", "indicators", "targets", "provenance", "findings")
 RECORD_TABLES = ("indicators", "targets")
@@ -65,6 +67,8 @@ class Resource:
     bytes: int | None = None
     hash: str | None = None
     raw: dict = field(default_factory=dict, compare=False, repr=False)
+    file: Path | None = None  # the file, resolved inside the package folder; None when the path is refused
+    refused: str | None = None  # why the path is refused (never opened)
 
     @property
     def field_names(self) -> list[str]:
@@ -95,7 +99,7 @@ def _as_tuple(value) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
-def _resource(raw: dict) -> Resource:
+def _resource(raw: dict, root: Path) -> Resource:
     schema = raw.get("schema") or {}
     fields = tuple(
         Field(name=f["name"], type=f.get("type", "string"), title=f.get("title", f["name"]),
@@ -108,30 +112,30 @@ def _resource(raw: dict) -> Resource:
                    _as_tuple(fk["reference"]["fields"]))
         for fk in schema.get("foreignKeys", [])
     )
-    return Resource(name=raw["name"], path=raw["path"], title=raw.get("title", raw["name"]),
-                    description=raw.get("description", ""), fields=fields,
+    try:
+        file, refused = paths.inside(root, raw.get("path")), None
+    except paths.Refused as exc:
+        file, refused = None, str(exc)
+    path = raw.get("path")
+    return Resource(name=raw["name"], path=path if isinstance(path, str) and "\0" not in path else repr(path),
+                    title=raw.get("title", raw["name"]), description=raw.get("description", ""), fields=fields,
                     primary_key=_as_tuple(schema.get("primaryKey")), foreign_keys=fks,
-                    bytes=raw.get("bytes"), hash=raw.get("hash"), raw=raw)
+                    bytes=raw.get("bytes"), hash=raw.get("hash"), raw=raw, file=file, refused=refused)
 
 
 def load(root: Path | str) -> Descriptor:
     """Read and model the descriptor; raise UnusableInput if it cannot be read at all."""
     root = Path(root)
+    raw = read(root)
     path = root / DESCRIPTOR
-    if not path.is_file():
-        raise UnusableInput(f"{path}: no {DESCRIPTOR} here; expected a data package folder")
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise UnusableInput(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start}); expected UTF-8 JSON") from None
-    except json.JSONDecodeError as exc:
-        raise UnusableInput(f"{path}:{exc.lineno}: broken JSON ({exc.msg}, column {exc.colno}); "
-                            f"expected a JSON object") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("resources"), list):
         raise UnusableInput(f"{path}: no 'resources' list; expected a Data Package descriptor")
+    wrong = shape.problems(raw)
+    if wrong:
+        raise UnusableInput("\n".join(f"{path}:{where}: {what}; expected {expected}" for where, what, expected in wrong))
     try:
-        resources = {r["name"]: _resource(r) for r in raw["resources"]}
-    except (KeyError, TypeError, AttributeError) as exc:
+        resources = {r["name"]: _resource(r, root) for r in raw["resources"]}
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:  # what shape.problems does not foresee
         raise UnusableInput(f"{path}: a resource lacks {exc} or is malformed; "
                             f"expected each resource to have name, path and schema.fields") from None
     missing = [name for name in REQUIRED_RESOURCES if name not in resources]
@@ -141,49 +145,137 @@ def load(root: Path | str) -> Descriptor:
     return Descriptor(root=root, raw=raw, resources=resources)
 
 
-# The official check, run by frictionless in a second process (see start_standard_check).
-_STANDARD = (
-    "import json, sys\n"
-    "import frictionless\n"
-    "with open(sys.argv[1], encoding='utf-8') as fh:\n"
-    "    report = frictionless.Package.validate_descriptor(json.load(fh))\n"
-    "json.dump([[e.type, e.message] for e in report.errors], sys.stdout)\n"
-)
+def read(root: Path) -> object:
+    """The descriptor's JSON, from a file inside the package folder; UnusableInput when there is none."""
+    path = root / DESCRIPTOR
+    try:
+        file = paths.inside(root, DESCRIPTOR)
+    except paths.Refused as exc:
+        raise UnusableInput(f"{path}: {exc}; expected the package's own descriptor") from None
+    if not file.is_file():
+        raise UnusableInput(f"{path}: no {DESCRIPTOR} here; expected a data package folder")
+    try:
+        return json.loads(file.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise UnusableInput(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start}); expected UTF-8 JSON") from None
+    except json.JSONDecodeError as exc:
+        raise UnusableInput(f"{path}:{exc.lineno}: broken JSON ({exc.msg}, column {exc.colno}); "
+                            f"expected a JSON object") from None
+    except RecursionError:
+        raise UnusableInput(f"{path}: JSON nested deeper than {sys.getrecursionlimit()} levels; expected a Data "
+                            "Package descriptor (a few levels deep)") from None
 
 
 def start_standard_check(root: Path | str) -> Callable[[], list[Problem]]:
     """Start checking the package's descriptor against the Data Package standard, by frictionless (the
     official reading of it), in a second process: importing frictionless costs as much as checking a small
     package, so it runs beside the table checks. It reads the file itself, so that a caller can start it
-    before loading anything. Returns a function that waits for the answer."""
-    proc = subprocess.Popen([sys.executable, "-c", _STANDARD, str(Path(root) / DESCRIPTOR)], stdout=subprocess.PIPE,
+    before loading anything; it fetches nothing and opens no other file (schemas/standard.py). Returns a
+    function that waits for the answer."""
+    try:
+        path = paths.inside(Path(root), DESCRIPTOR)
+    except paths.Refused:
+        return lambda: []  # load() says why there is no descriptor to check
+    if not path.is_file():
+        return lambda: []
+    # -I: nothing imported from the folder the validator runs in (a package's own json.py, say)
+    proc = subprocess.Popen([sys.executable, "-I", str(STANDARD), str(path)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, encoding="utf-8")
 
     @functools.cache  # a caller that stops early may ask again: the answer is read once
     def result() -> list[Problem]:
         out, err = proc.communicate()  # both pipes at once, then closed
         try:
-            errors = json.loads(out)
+            answer = json.loads(out)
         except ValueError:
             last = (err.strip().splitlines() or ["no output"])[-1]
             return [Problem("descriptor", DESCRIPTOR, None, None, f"the official descriptor check did not run ({last})",
                             "frictionless to check the descriptor", "check-error")]
-        return [Problem("descriptor", DESCRIPTOR, None, None, message,
-                        "a descriptor valid by the Data Package v2 profile", kind) for kind, message in errors]
+        refused = [Problem("descriptor", DESCRIPTOR, None, None, f"the official check tried to reach {what}; refused",
+                           "a descriptor that names only files inside the package and no URL", "refused")
+                   for what in answer["refused"]]
+        return refused + [Problem("descriptor", DESCRIPTOR, None, None, message,
+                                  "a descriptor valid by the Data Package v2 profile", kind)
+                          for kind, message in answer["errors"]]
 
     return result
+
+
+# The hash algorithms a resource's `hash` may name (the Data Package standard's list), each with its digest's length.
+HASHES = {"md5": 32, "sha1": 40, "sha256": 64, "sha512": 128}
+
+
+def hash_algorithm(value: str) -> str | None:
+    """The algorithm a resource's `hash` names (md5 when it names none), or None when it is not one of HASHES
+    with a hexadecimal digest of that algorithm's length."""
+    algo, _, digest = value.rpartition(":")
+    algo = algo or "md5"
+    if HASHES.get(algo) != len(digest) or not re.fullmatch(r"[0-9a-fA-F]*", digest):
+        return None
+    return algo
+
+
+# The one CSV dialect and encoding of the package's tables (the data model's contract), as a descriptor says them:
+# a resource that declares another is read otherwise by other tools (frictionless reads what it declares).
+DIALECT = {"header": True, "headerRows": [1], "delimiter": ",", "lineTerminator": "\n", "quoteChar": '"',
+           "doubleQuote": True, "skipInitialSpace": False}
+ENCODINGS = ("utf-8", "utf8")
+
+
+def _dialect(raw: dict, where: str) -> list[Problem]:
+    """The declared dialect and encoding, against the one the tables are read in."""
+    problems = []
+    declared = {k: v for k, v in (raw.get("dialect") or {}).items() if k != "$schema"}
+    said = ", ".join(f"{k} {v!r}" for k, v in DIALECT.items() if k != "headerRows")
+    for key, value in declared.items():
+        if key not in DIALECT or value != DIALECT[key]:
+            problems.append(Problem("descriptor", DESCRIPTOR, None, f"{where}.dialect.{key}",
+                                    f"the dialect declares {key} {shape.shown(value)}, which the package's tables "
+                                    "do not follow", f"the tables' own dialect ({said}), or none", "dialect"))
+    encoding = raw.get("encoding")
+    if encoding is not None and str(encoding).lower() not in ENCODINGS:
+        problems.append(Problem("descriptor", DESCRIPTOR, None, f"{where}.encoding",
+                                f"the resource declares the encoding {shape.shown(encoding)}, which the package's "
+                                "tables do not follow", "utf-8, or none", "encoding"))
+    return problems
+
+
+def _profiles(raw: dict):
+    """(place, value) of each `profile` of the package and of its resources."""
+    if "profile" in raw:
+        yield "profile", raw["profile"]
+    for res in raw["resources"]:
+        if "profile" in res:
+            yield f"resources[{res['name']}].profile", res["profile"]
+
+
+def official(problems: list[Problem], desc: Descriptor) -> list[Problem]:
+    """The official check's problems, but for its echo of a path that check() already refused (one fault, one
+    error: ours says why and that the file is not opened)."""
+    echoes = {f'path "{res.raw.get("path")}" is not safe' for res in desc.resources.values() if res.refused}
+    return [p for p in problems if not any(e in p.message for e in echoes)]
 
 
 def check(desc: Descriptor) -> list[Problem]:
     """What our checks rely on beyond the standard: paths inside the package, patterns that compile, keys
     that name fields (the standard itself: start_standard_check)."""
     problems = []
+    for where, value in _profiles(desc.raw):
+        if isinstance(value, str) and paths.URL.match(value):
+            problems.append(Problem("descriptor", DESCRIPTOR, None, where, f"profile {value!r} is a URL: the validator "
+                                    "fetches nothing", "a profile by name, such as 'tabular-data-package', or none",
+                                    "remote-profile"))
     for res in desc.resources.values():
         where = f"resources[{res.name}]"
-        target = (desc.root / res.path).resolve()
-        if Path(res.path).is_absolute() or desc.root.resolve() not in target.parents:
-            problems.append(Problem("descriptor", DESCRIPTOR, None, where, f"path {res.path!r} leaves the package folder",
-                                    "a relative path inside the package", "unsafe-path"))
+        if res.refused is not None:
+            problems.append(Problem("descriptor", DESCRIPTOR, None, f"{where}.path", f"path {res.refused}; the file "
+                                    "is not opened", "a relative path to a file inside the package folder",
+                                    "unsafe-path"))
+        problems += _dialect(res.raw, where)
+        if isinstance(res.hash, str) and hash_algorithm(res.hash) is None:
+            problems.append(Problem("descriptor", DESCRIPTOR, None, f"{where}.hash", f"hash {res.hash!r} names no "
+                                    "algorithm the validator knows, or no digest", "'md5:<hex>', 'sha1:<hex>', "
+                                    "'sha256:<hex>' or 'sha512:<hex>' (or a bare MD5 digest)", "bad-hash"))
         names = res.field_names
         for f in res.fields:
             pattern = f.constraints.get("pattern")

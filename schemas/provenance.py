@@ -21,13 +21,14 @@ of the whole table is kept as one boolean per record field.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
-from . import completeness, numbers, values_in_words
+from . import completeness, numbers, paths, values_in_words
 from .completeness import short as _short
 from .descriptor import RECORD_TABLES, TRACED, YEAR_FIELD
 from .frames import arrow, codes, fold, row_of, same_text, spread, texts
@@ -122,11 +123,17 @@ class Checker:
         s = self.sources
         if self.archive is None or s is None or not {"source_id", "archive_file", "sha256"} <= set(s.frame.columns):
             return problems
+        pattern = _pattern(s.resource, "archive_file")
         for pos, (sid, name, digest) in enumerate(s.frame[["source_id", "archive_file", "sha256"]]
                                                   .astype(object).itertuples(index=False)):
-            if pd.isna(sid) or pd.isna(name):
+            if pd.isna(sid) or pd.isna(name) or (pattern is not None and not pattern.fullmatch(name)):
+                continue  # a name that fails its field's pattern is the schema layer's to report, once
+            try:
+                path = paths.inside(self.archive, name, "the archive folder")
+            except paths.Refused as exc:
+                problems.append(_problem(s, pos, "archive_file", f"{exc}; the file is not opened",
+                                         "the name of a file in the archive folder", "unsafe-path"))
                 continue
-            path = self.archive / name
             if not path.is_file():
                 problems.append(_problem(s, pos, "archive_file", f"{name!r} is not in the archive {self.archive}",
                                          "the archived text of this source in the archive folder", "archive-missing"))
@@ -341,8 +348,8 @@ class Checker:
                 bad.append((*key, f"does not state the year {int(y)}", "the year in the span"))
             elif f == "unit" and unit is not None and not numbers.states_unit(evidence, unit):
                 bad.append((*key, f"names no {unit} unit", f"a word for {unit} (e.g. {numbers.UNIT_WORDS[unit][0]})"))
-            elif f == "comparator" and method == "stated" and comp is not None and comp != "=" \
-                    and not numbers.states_hedge(evidence, comp):
+            elif f == "comparator" and method == "stated" and comp in numbers.HEDGES and comp != "=" \
+                    and not numbers.states_hedge(evidence, comp):  # a comparator not allowed: the enum's to report
                 bad.append((*key, f"has no hedge meaning {comp!r}",
                             f"a hedge word for {comp!r} (e.g. {numbers.HEDGES[comp].split('|')[0]})"))
         if not bad:
@@ -451,6 +458,15 @@ class Checker:
 
 def _plain_cell(values, pos: int):
     return None if pd.isna(values[pos]) else str(values[pos])
+
+
+def _pattern(res, name: str) -> re.Pattern | None:
+    """The field's declared pattern, compiled (None: it has none, or one the descriptor check reports)."""
+    pattern = next((f.constraints.get("pattern") for f in res.fields if f.name == name), None)
+    try:
+        return re.compile(pattern) if pattern is not None else None
+    except re.error:
+        return None
 
 
 def _cell(frame: pd.DataFrame, col: str, pos: int):

@@ -96,7 +96,7 @@ def validate(root: Path | str, archive: Path | str | None = None, keep_tables: b
         problems, findings = consistency.check(typed)
         report.add(problems)
     with clock("descriptor"):
-        report.add(standard())
+        report.add(descriptor.official(standard(), desc))
     report.findings = findings
     if keep_tables:
         report.tables = {name: t.frame for name, t in typed.items()}
@@ -138,19 +138,20 @@ _END = object()
 
 def _declared_size(root: Path, res) -> list[Problem]:
     """A release descriptor declares each file's bytes and hash: they must match the file."""
-    path = root / res.path
-    if (res.bytes is None and res.hash is None) or not path.is_file():
+    path = res.file
+    if (res.bytes is None and res.hash is None) or path is None or not path.is_file():
         return []
     problems = []
     size = path.stat().st_size
     if res.bytes is not None and size != res.bytes:
         problems.append(Problem("structure", res.path, None, None, f"file has {size} bytes",
                                 f"{res.bytes} bytes, as datapackage.json declares", "byte-count"))
-    if res.hash is not None:
-        algo, _, want = res.hash.rpartition(":")
+    algo = descriptor.hash_algorithm(res.hash) if res.hash is not None else None
+    if algo is not None:  # an unknown one is the descriptor check's to report
+        want = res.hash.rpartition(":")[2].lower()
         with open(path, "rb") as fh:
-            h = hashlib.file_digest(fh, algo or "md5")
+            h = hashlib.file_digest(fh, algo)
         if h.hexdigest() != want:
-            problems.append(Problem("structure", res.path, None, None, f"file has {algo or 'md5'} {h.hexdigest()}",
+            problems.append(Problem("structure", res.path, None, None, f"file has {algo} {h.hexdigest()}",
                                     f"{res.hash}, as datapackage.json declares", "hash-count"))
     return problems
