@@ -7,7 +7,7 @@ from ..markup import block, esc, href, md_text, tag
 from ..records import Links, records_table
 from . import Page
 
-COLUMNS = ("region", "indicator", "year", "stated", "kind", "source", "record")
+COLUMNS = ("region", "indicator", "year", "value", "kind", "source", "record")
 
 
 def figure(links: Links, chart: Chart) -> str:
