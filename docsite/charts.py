@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import functools
 import io
+import textwrap
 from dataclasses import dataclass
 
 import matplotlib
 
 matplotlib.use("Agg")  # no display, and no backend that could reach for one
 
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.path import Path  # noqa: E402
@@ -29,6 +31,9 @@ OBSERVED, TARGET, PROJECTION = "#2b6cb0", "#dd6b20", "#d69e2e"
 KINDS = {"observed": (OBSERVED, "", "o", False), "target": (TARGET, "", "D", True),
          "projection": (PROJECTION, "//", "s", True)}
 GAP = 4  # points kept clear around a value label, so it never touches a line, a point or another label
+WIDE, NARROW = 8.5, 4.6  # figure widths in inches: the page's content column, and a phone's (390 px)
+WRAP = 34  # characters a line of a title or bar name on the narrow chart
+UNLABELLED = "Where no label fitted clear of the lines, points and other labels, a point is left unlabelled"
 SCALES = [(10**12, "trillion"), (10**9, "billion"), (10**6, "million")]
 UNIT_NAMES = {"CNY": "yuan", "USD": "US dollars", "EFLOPS": "exaflops", "percent": "%", "count": "", "rank": ""}
 # parse_math off: data text such as "US$25 billion" must not be read as TeX.
@@ -43,6 +48,7 @@ class Chart:
     svg: bytes | None  # None: the package has no records this chart could draw
     records: pd.DataFrame  # the records drawn, in the order drawn
     note: str  # what the chart leaves out or cannot show; '' when nothing
+    narrow: bytes | None = None  # the same chart drawn for a phone's width: panels stacked, text wrapped
 
     @property
     def regions(self) -> set[str]:
@@ -66,8 +72,9 @@ def value_by_region(pkg: Package, indicator: str, year: int) -> Chart:
         return Chart("value-by-region", title, None, shown, f"The package has no observed {label} for {year}.")
     bars = [(f"{pkg.region_names.get(r.region_id, r.region_id)} ({r.source_id})", r.value, stated(r), "observed")
             for r in shown.itertuples(index=False)]
-    svg = _bars(bars, _axis(shown), title)
-    return Chart("value-by-region", title, svg, shown, " ".join(x for x in (_nesting(pkg, shown), note) if x))
+    wide, narrow = (_bars(bars, _axis(shown), title, narrow=n) for n in (False, True))
+    return Chart("value-by-region", title, wide, shown, " ".join(x for x in (_nesting(pkg, shown), note) if x),
+                 narrow)
 
 
 def trajectory(pkg: Package, region_id: str, indicators: tuple[str, ...]) -> Chart:
@@ -92,11 +99,10 @@ def trajectory(pkg: Package, region_id: str, indicators: tuple[str, ...]) -> Cha
     records = pd.concat(drawn) if drawn else rec.iloc[0:0]
     if records.empty:
         return Chart("trajectory", title, None, records, f"The package has no figures or targets for {name}.")
-    svg, unlabelled = _trajectory_svg(pkg, panels, title)
-    if unlabelled:
-        notes.append(f"{unlabelled} point(s) left unlabelled where no label fitted clear of the others: the "
-                     "table below gives every figure.")
-    return Chart("trajectory", title, svg, records, " ".join(notes))
+    (wide, crowded), (narrow, crowded_narrow) = (_trajectory_svg(pkg, panels, title, n) for n in (False, True))
+    if crowded or crowded_narrow:
+        notes.append(f"{UNLABELLED}: the table below gives every figure.")
+    return Chart("trajectory", title, wide, records, " ".join(notes), narrow)
 
 
 def observed_and_targeted(pkg: Package, indicator: str) -> Chart:
@@ -115,7 +121,8 @@ def observed_and_targeted(pkg: Package, indicator: str) -> Chart:
         when = str(r.year) if r.resource == "indicators" else f"by {r.year}"
         name = pkg.region_names.get(r.region_id, r.region_id)
         bars.append((f"{name}, {when}: {kind} ({r.source_id})", r.value, stated(r), kind))
-    return Chart("observed-and-targeted", title, _bars(bars, _axis(shown), title, legend=True), shown, note)
+    wide, narrow = (_bars(bars, _axis(shown), title, legend=True, narrow=n) for n in (False, True))
+    return Chart("observed-and-targeted", title, wide, shown, note, narrow)
 
 
 # ---------------------------------------------------------------- drawing
@@ -129,10 +136,14 @@ def _styled(draw):
 
 
 @_styled
-def _bars(bars: list[tuple], axis: tuple[float, str], title: str, legend: bool = False) -> bytes:
+def _bars(bars: list[tuple], axis: tuple[float, str], title: str, legend: bool = False, narrow: bool = False
+          ) -> bytes:
     """Horizontal bars, (label, value, value in words, kind) each, the value in words at each bar's end."""
     scale, unit_label = axis
-    fig = Figure(figsize=(8.5, 1.3 + 0.42 * len(bars) + (0.35 if legend else 0)), layout="constrained")
+    names = [_wrap(b[0], narrow) for b in bars]
+    row = 0.42 + (0.14 if narrow and any("\n" in n for n in names) else 0)
+    fig = Figure(figsize=(NARROW if narrow else WIDE, 1.5 + row * len(bars) + (0.35 if legend else 0)),
+                 layout="constrained")
     ax = fig.add_subplot()
     ys = list(range(len(bars)))[::-1]
     values = [b[1] / scale for b in bars]
@@ -142,23 +153,28 @@ def _bars(bars: list[tuple], axis: tuple[float, str], title: str, legend: bool =
         if hatch:
             ax.barh([y], [v], color="none", edgecolor="white", hatch=hatch, height=0.65)
         ax.text(v, y, "  " + bar[2], va="center", ha="left", fontsize=8)
-    ax.set_yticks(ys, [b[0] for b in bars])
+    ax.set_yticks(ys, names)
     ax.set_xlim(0, max(values) * 1.45 if max(values) > 0 else 1)
     ax.set_xlabel(unit_label)
-    ax.set_title(title, loc="left", fontsize=10, fontweight="bold")
+    # the title starts at the figure's edge, not the axes': long bar names would push it off a narrow figure
+    fig.suptitle(_wrap(title, narrow), x=0.01, ha="left", fontsize=10, fontweight="bold")
     if legend:
-        _legend(fig, [b[3] for b in bars], bars=True)
+        _legend(fig, [b[3] for b in bars], bars=True, narrow=narrow)
+    _fit_value_labels(fig, ax)
     return _svg(fig)
 
 
 @_styled
-def _trajectory_svg(pkg: Package, panels: list[tuple[str, pd.DataFrame]], title: str) -> tuple[bytes, int]:
-    """A panel per indicator: the latest observed figure, each target, a dashed line from the one to the other,
-    and a label per point placed clear of every line, point and other label. Returns the SVG and how many points
-    had no room for a label."""
-    fig = Figure(figsize=(9, 4.6), layout="constrained")
-    fig.suptitle(title, x=0.01, ha="left", fontsize=10, fontweight="bold")
-    axes = fig.subplots(1, len(panels), squeeze=False)[0]
+def _trajectory_svg(pkg: Package, panels: list[tuple[str, pd.DataFrame]], title: str, narrow: bool = False
+                    ) -> tuple[bytes, int]:
+    """A panel per indicator (side by side, or one above the other when narrow): the latest observed figure, each
+    target, a dashed line from the one to the other, and a label per point placed clear of every line, point and
+    other label. Returns the SVG and how many points had no room for a label."""
+    size = (NARROW, 0.9 + 3.6 * len(panels)) if narrow else (WIDE + 0.5, 4.6)
+    fig = Figure(figsize=size, layout="constrained")
+    fig.suptitle(_wrap(title, narrow), x=0.01, ha="left", fontsize=10, fontweight="bold")
+    axes = fig.subplots(len(panels), 1) if narrow else fig.subplots(1, len(panels))
+    axes = np.atleast_1d(axes)
     labels, kinds, dashed = [], [], False
     for ax, (label, rows) in zip(axes, panels):
         if rows.empty:
@@ -194,12 +210,12 @@ def _trajectory_svg(pkg: Package, panels: list[tuple[str, pd.DataFrame]], title:
         ax.set_xticks(range(int(years.min()), int(years.max()) + 1))
         ax.set_ylim(0, points["v"].max() * 1.35 or 1)
         ax.set_ylabel(unit_label)
-    _legend(fig, kinds, dashed=dashed)
+    _legend(fig, kinds, dashed=dashed, narrow=narrow)
     left_off = _place_labels(fig, labels)
     return _svg(fig), left_off
 
 
-def _legend(fig: Figure, kinds: list[str], bars: bool = False, dashed: bool = False) -> None:
+def _legend(fig: Figure, kinds: list[str], bars: bool = False, dashed: bool = False, narrow: bool = False) -> None:
     """One legend for the figure, below the axes and out of every data area, naming only the kinds drawn."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -213,7 +229,25 @@ def _legend(fig: Figure, kinds: list[str], bars: bool = False, dashed: bool = Fa
     if dashed:
         handles.append(Line2D([], [], ls="--", lw=1, color="#888888",
                               label="from the latest observed figure to a target"))
-    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False, fontsize=8)
+    fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 2 if narrow else 4),
+               frameon=False, fontsize=8)
+
+
+def _fit_value_labels(fig: Figure, ax) -> None:
+    """Widen the value axis until every value label at a bar's end is inside the axes: a narrow chart has less
+    room beside its longest bar than 45% of it."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    for _ in range(3):  # each widening shortens the bars, and so the room the labels need: it settles fast
+        fig.draw(renderer)
+        right = max(t.get_window_extent(renderer).x1 for t in ax.texts)
+        edge = ax.get_window_extent(renderer).x1
+        if right <= edge:
+            return
+        lo, hi = ax.get_xlim()
+        x_right = ax.transData.inverted().transform((right, 0))[0]
+        ax.set_xlim(lo, hi + (x_right - hi) * 1.1)
 
 
 def _place_labels(fig: Figure, labels: list[tuple]) -> int:
@@ -291,6 +325,10 @@ def _nesting(pkg: Package, rows: pd.DataFrame) -> str:
     if not parts:
         return ""
     return "Some bars contain others: " + "; ".join(parts) + "."
+
+
+def _wrap(text: str, narrow: bool) -> str:
+    return "\n".join(textwrap.wrap(text, WRAP)) if narrow else text
 
 
 def _kind(rec) -> str:

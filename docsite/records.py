@@ -28,7 +28,8 @@ def stated(rec) -> str:
 def in_words_and_data(rec) -> str:
     """A record's figure in words, then as the CSV holds it (a reader checks one against the other):
     'more than 250 billion yuan' over `250000000000 CNY >`."""
-    data = " ".join(exact(x) for x in (rec.value, rec.unit, rec.comparator) if not missing(x))
+    # no-break spaces: the three fields stay on one line, read as the CSV's row reads
+    data = "\u00a0".join(exact(x) for x in (rec.value, rec.unit, rec.comparator) if not missing(x))
     return esc(stated(rec)) + (f"<br>{code(data)}" if data else "")
 
 
@@ -79,7 +80,7 @@ def _cells() -> dict:
         "year": ("Year", lambda L, r: esc(r.year)),
         "target_year": ("Target year", lambda L, r: esc(r.year)),
         "stated": ("As stated", lambda L, r: esc(stated(r))),
-        "value": ("Value (in the CSV: value unit comparator)", lambda L, r: in_words_and_data(r)),
+        "value": ("Value (in the CSV: value, unit, comparator)", lambda L, r: in_words_and_data(r)),
         "kind": ("Kind", lambda L, r: esc(r.kind)),
         "plan": ("Plan", lambda L, r: esc(r.plan)),
         "announced": ("Announced", lambda L, r: esc(r.announced)),

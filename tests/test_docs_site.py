@@ -175,7 +175,7 @@ def test_hand_written_pages_type_no_figure_of_the_data():
 def cell_of(doc: str, record_id: str, raw: str) -> str:
     """The table cell, in the row that links to `record_id`, that holds the CSV's `raw` value unit comparator."""
     row = next(r for r in re.findall(r"<tr>.*?</tr>", doc, re.S) if f'#{record_id}"' in r)
-    code = f"<code>{html.escape(raw, quote=False)}</code>"
+    code = "<code>" + html.escape(raw, quote=False).replace(" ", "\u00a0") + "</code>"  # one line, as in the CSV
     return row[row.rindex("<td>", 0, row.index(code)):row.index(code) + len(code)]
 
 
@@ -194,11 +194,12 @@ def test_a_value_is_in_words_beside_the_csv_value(site, uri, record_id, raw, wor
     assert text(cell_of(page(site, uri), record_id, raw)) == f"{words} {raw}"
 
 
-def test_a_source_page_says_the_value_field_in_words(site):
-    part = section(site, "scmp", GD)
+def test_a_source_page_says_each_figure_in_words_above_its_fields(site):
+    """The record's line says the figure in words; its table of fields keeps the CSV's value as it is."""
+    part = section(site, "scmp", "beijing-ai_industry_value-2023-scmp")
+    assert "<strong>more than 250 billion yuan</strong>" in part
     row = part[part.index("<td><code>value</code></td>"):]
-    cells = re.findall(r"<td>(.*?)</td>", row[:row.index("</tr>")])
-    assert text(cells[1]) == "180000000000 180 billion yuan"  # the value in the data, then in words
+    assert re.findall(r"<td>(.*?)</td>", row[:row.index("</tr>")])[1] == "<code>250000000000</code>"
 
 
 def test_charts_are_svg_and_name_their_records(site):

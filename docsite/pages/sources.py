@@ -6,7 +6,6 @@ the quote and, field by field, the verbatim words that state the field.
 from __future__ import annotations
 
 from schemas.descriptor import YEAR_FIELD
-from schemas.numbers import human
 
 from .. import paths
 from ..markup import block, code, dl, esc, external, md_text, missing, table, tag
@@ -85,7 +84,7 @@ def _record(ctx, links: Links, r) -> str:
     head = " · ".join([links.region(r.region_id), links.indicator(r.indicator), when,
                        f"<strong>{esc(stated(r))}</strong>", kind])
     evidence = pkg.evidence.get((r.resource, r.record_id), [])
-    rows = [[code(e.field), _field_value(r, e.field), tag("q", esc(e.evidence)), esc(e.method), esc(e.note)]
+    rows = [[code(e.field), code(_field_value(r, e.field)), tag("q", esc(e.evidence)), esc(e.method), esc(e.note)]
             for e in evidence]
     extra = []
     if r.resource == "targets" and not (missing(r.plan) and missing(r.announced)):
@@ -109,10 +108,6 @@ def _record(ctx, links: Links, r) -> str:
                class_="aidata-record")
 
 
-def _field_value(r, field: str) -> str:
-    """The field's value as the CSV holds it; the value also in words, so 180000000000 reads as 180 billion."""
+def _field_value(r, field: str):
     column = "year" if field in YEAR_FIELD.values() else field
-    data = code(exact(getattr(r, column, None)))
-    if field != "value" or missing(r.value):
-        return data
-    return f"{data}<br>{esc(human(r.value, None if missing(r.unit) else r.unit))}"
+    return exact(getattr(r, column, None))
