@@ -19,13 +19,13 @@ matplotlib.use("Agg")  # no display, and no backend that could reach for one
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.path import Path  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
 from .package import Package  # noqa: E402
 from .records import stated  # noqa: E402
 
 MAX_BARS = 25
+MAX_LABELS = 25  # value labels a trajectory places; more points than that are read from the table below it
 OBSERVED, TARGET, PROJECTION = "#2b6cb0", "#dd6b20", "#d69e2e"
 # How each kind of record is drawn: colour, bar hatch, point marker and whether the marker is hollow.
 KINDS = {"observed": (OBSERVED, "", "o", False), "target": (TARGET, "", "D", True),
@@ -257,24 +257,28 @@ def _place_labels(fig: Figure, labels: list[tuple]) -> int:
 
     The figure is laid out once first and then frozen, so the boxes measured here are where the labels end up."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.transforms import Bbox
 
     renderer = FigureCanvasAgg(fig).get_renderer()
     fig.draw(renderer)
     fig.set_layout_engine("none")
     px = fig.dpi / 72  # pixels a point
-    taken = [t.get_window_extent(renderer) for t in fig.findobj(Text) if t.get_visible() and t.get_text()]
-    lines, marks = [], []
+    # what a label must keep clear of, as arrays of boxes (x0, y0, x1, y1) and of segments (x, y, x', y'), so
+    # each try is a few array operations however many points the chart has
+    boxes = [tuple(t.get_window_extent(renderer).extents) for t in fig.findobj(Text)
+             if t.get_visible() and t.get_text()]
+    segments = []
     for ax in fig.axes:
         for line in ax.lines:
             xy = line.get_transform().transform(line.get_xydata())
-            if line.get_linestyle() not in ("None", "none", "", " "):
-                lines.append(Path(xy))
+            if line.get_linestyle() not in ("None", "none", "", " ") and len(xy) > 1:
+                segments.append(np.hstack([xy[:-1], xy[1:]]))
             if line.get_marker() not in (None, "None", "none", "", " "):
                 half = (line.get_markersize() + line.get_markeredgewidth()) * px / 2
-                marks += [Bbox([[x - half, y - half], [x + half, y + half]]) for x, y in xy]
-    left_off = 0
-    for ax, text, point in labels:
+                boxes += [(x - half, y - half, x + half, y + half) for x, y in xy]
+    lines = np.vstack(segments) if segments else np.zeros((0, 4))
+    taken = np.array(boxes, dtype=float).reshape(-1, 4)
+    left_off = max(0, len(labels) - MAX_LABELS)  # beyond that many, a chart is a table: the one below it
+    for ax, text, point in labels[:MAX_LABELS]:
         area = ax.get_window_extent(renderer)
         note = ax.annotate(text, point, xytext=(0, 0), textcoords="offset points", fontsize=7.5)
         for (dx, dy), ha, va in _SPOTS:
@@ -283,15 +287,32 @@ def _place_labels(fig: Figure, labels: list[tuple]) -> int:
             note.set_va(va)
             box = note.get_window_extent(renderer)
             clear = box.padded(GAP * px)
+            x0, y0, x1, y1 = clear.extents
+            hits = (taken[:, 0] < x1) & (taken[:, 2] > x0) & (taken[:, 1] < y1) & (taken[:, 3] > y0)
             if (area.x0 <= box.x0 and box.x1 <= area.x1 and area.y0 <= box.y0 and box.y1 <= area.y1
-                    and not any(clear.overlaps(b) for b in taken + marks)
-                    and not any(p.intersects_bbox(clear, filled=False) for p in lines)):
-                taken.append(box)
+                    and not hits.any() and not _crosses(lines, clear.extents)):
+                taken = np.vstack([taken, box.extents])
                 break
         else:
             note.remove()
             left_off += 1
     return left_off
+
+
+def _crosses(segments: np.ndarray, box) -> bool:
+    """Whether any segment (x, y, x', y') passes through the box (x0, y0, x1, y1): Liang and Barsky's clipping,
+    every segment at once."""
+    x0, y0, x1, y1 = box
+    x, y = segments[:, 0], segments[:, 1]
+    dx, dy = segments[:, 2] - x, segments[:, 3] - y
+    p = np.stack([-dx, dx, -dy, dy])
+    q = np.stack([x - x0, x1 - x, y - y0, y1 - y])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = q / p
+    enter = np.max(np.where(p < 0, r, 0.0), axis=0)
+    leave = np.min(np.where(p > 0, r, 1.0), axis=0)
+    outside_parallel = ((p == 0) & (q < 0)).any(axis=0)
+    return bool(((enter <= leave) & ~outside_parallel).any())
 
 
 def _spots() -> list[tuple[tuple[float, float], str, str]]:

@@ -228,3 +228,22 @@ def test_labels_that_find_no_room_are_left_off_and_the_chart_says_so(pkg, monkey
         points = sum(len(line.get_xydata()) for line in ax.lines if line.get_linestyle() in ("None", "none"))
         assert len(ax.texts) < points  # a label per point where it fitted, and not all fitted
     assert "a point is left unlabelled: the table below gives every figure" in chart.note
+
+
+def test_a_trajectory_labels_at_most_max_labels_points(pkg, monkeypatch):
+    """A region with hundreds of targets gets a chart in bounded time: past MAX_LABELS, points go unlabelled."""
+    row = crowded(pkg).records.query("record_id == 'synthetic-2'").iloc[0]
+    many = pd.DataFrame([row] * 200)
+    many["record_id"] = [f"many-{i}" for i in range(200)]
+    many["year"] = [2025 + i % 3 for i in range(200)]
+    many["value"] = [300e9 + i * 7e9 for i in range(200)]
+    busy = dataclasses.replace(pkg, records=pd.concat([pkg.records, many], ignore_index=True))
+    chart = None
+
+    def make():
+        nonlocal chart
+        chart = charts.trajectory(busy, "guangdong", ("ai_industry_value",))
+
+    for fig in drawn(monkeypatch, make):
+        assert 0 < len(fig.axes[0].texts) <= charts.MAX_LABELS
+    assert charts.UNLABELLED in chart.note
