@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 # The archived article texts: quotes are checked against them when present.
 ARCHIVE ?= $(wildcard ../shared/sources)
 ARCHIVE_ARG = $(if $(ARCHIVE),--archive $(ARCHIVE))
+# One validation serves validate, release and docs: each reuses the one kept here while the package, the
+# archive and the validator are byte for byte the same (schemas/cache.py).
+CACHE := .cache/validation
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
@@ -27,16 +30,16 @@ $(BIN)/.test: requirements-test.txt $(BIN)/.core
 venv: $(BIN)/.core
 
 validate: venv
-	$(BIN)/china-ai-validate $(ARCHIVE_ARG)
+	$(BIN)/china-ai-validate $(ARCHIVE_ARG) --cache $(CACHE)
 
 docs: venv
-	$(BIN)/china-ai-docs build $(ARCHIVE_ARG)
+	$(BIN)/china-ai-docs build $(ARCHIVE_ARG) --cache $(CACHE)
 
 serve: venv
 	$(BIN)/china-ai-docs serve $(ARCHIVE_ARG)
 
 release: venv
-	$(BIN)/china-ai-release $(ARCHIVE_ARG)
+	$(BIN)/china-ai-release $(ARCHIVE_ARG) --cache $(CACHE)
 
 test: $(BIN)/.test
 	@test -n "$(ARCHIVE)" || { echo "make test: no archive at ../shared/sources; expected ARCHIVE=dir, the folder of archived article texts"; exit 2; }
@@ -46,4 +49,4 @@ bench: venv
 	$(BIN)/china-ai-bench $(BENCH_ARGS)
 
 clean:
-	rm -rf site dist .pytest_cache
+	rm -rf site dist .pytest_cache .cache

@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from schemas import descriptor
+from schemas import cache, descriptor
 from schemas.report import Finding, Report
-from schemas.validate import validate
 
 RECORD_TABLES = descriptor.RECORD_TABLES
 RECORD_COLUMNS = ["resource", "record_id", "region_id", "indicator", "year", "value", "unit", "comparator",
@@ -106,10 +105,11 @@ class Package:
         self.labels = dict(zip(self.definitions["indicator"], self.definitions["label"]))
 
 
-def load(root: Path | str, archive: Path | str | None = None) -> Package:
-    """Validate the package at `root` and index it; raise InvalidPackage or descriptor.UnusableInput."""
+def load(root: Path | str, archive: Path | str | None = None, cache_dir: Path | str | None = None) -> Package:
+    """Validate the package at `root` (or reuse the validation kept in `cache_dir` if it is of the same bytes:
+    schemas.cache) and index it; raise InvalidPackage or descriptor.UnusableInput."""
     root = Path(root)
-    report = validate(root, archive)
+    report = cache.validate(root, archive, cache_dir)
     if not report.valid:
         raise InvalidPackage(report)
     desc = descriptor.load(root)

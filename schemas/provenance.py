@@ -8,7 +8,9 @@ from elsewhere in the article is searched for in the whole text.
 
 Always: the value's evidence reads as exactly the record's value, with its
 scale word, inside the record's quote (so the quote states the value); a
-record without value evidence has its quote read instead. Stated years,
+record without value evidence has its quote read instead. Words with no
+number may state a value too ("the largest" is rank 1, "free of charge" is a
+price of 0: `values_in_words`). Stated years,
 hedges and units are in their evidence; every field of every record has a
 provenance row from the record's own source, and every provenance row belongs
 to a field of a record.
@@ -25,7 +27,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
-from . import numbers
+from . import numbers, values_in_words
 from .descriptor import RECORD_TABLES, TRACED, YEAR_FIELD
 from .frames import arrow, codes, fold, row_of, same_text, spread, texts
 from .report import Problem
@@ -254,6 +256,8 @@ class Checker:
             single[c] = read[0] if len(read) == 1 else np.nan
         values = rec.frame["value"].to_numpy(dtype="float64", na_value=np.nan)[at[mine]]
         reads = single[ev_codes[mine]] == values
+        for k in np.flatnonzero(~reads & ~np.isnan(values)):  # the few rows whose value is not in digits
+            reads[k] = self._in_words(ev[ev_codes[mine[k]]], values[k], _cell(rec.frame, "unit", at[mine[k]]))
         problems = []
         for k in np.flatnonzero(~reads & ~np.isnan(values)):
             i, pos = mine[k], at[mine[k]]
@@ -280,6 +284,10 @@ class Checker:
         if span not in self.number_cache:
             self.number_cache[span] = tuple(float(v) for v in numbers.values(span))
         return self.number_cache[span]
+
+    def _in_words(self, span: str, value: float, unit) -> bool:
+        """The span states the value in words and no number (a number in it is what it states)."""
+        return not self._number(span) and values_in_words.states(span, value, unit)
 
     def _field_words(self, prov, rows, sub, name, rec, field, at, known) -> list[Problem]:
         """Stated years, hedges and units are in their evidence: each distinct combination of field,
@@ -347,8 +355,8 @@ class Checker:
             quote_codes = codes(rec.frame["quote"])
             for pos in np.flatnonzero(~np.isnan(values) & ~self.has[name]["value"] & (quote_codes >= 0)):
                 quote = self.quotes[name][[quote_codes[pos]]][0]
-                if values[pos] not in self._number(quote):
-                    unit = rec.frame["unit"].iloc[pos] if "unit" in rec.frame.columns else None
+                unit = _cell(rec.frame, "unit", pos)
+                if values[pos] not in self._number(quote) and not self._in_words(quote, values[pos], unit):
                     problems.append(_value_not_in_quote(rec, pos, values[pos], unit, quote))
         return problems
 
