@@ -41,7 +41,12 @@ serve: venv
 release: venv
 	$(BIN)/china-ai-release $(ARCHIVE_ARG) --cache $(CACHE)
 
-test: $(BIN)/.test
+# axe-core, the accessibility checker the browser test runs in each page (package.json pins it)
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "make: npm not found; expected Node.js with npm, to install axe-core for the browser test"; exit 2; }
+	npm ci --no-audit --no-fund --loglevel=error
+
+test: $(BIN)/.test node_modules/.package-lock.json
 	@test -n "$(ARCHIVE)" || { echo "make test: no archive at ../shared/sources; expected ARCHIVE=dir, the folder of archived article texts"; exit 2; }
 	ARCHIVE="$(abspath $(ARCHIVE))" $(BIN)/python -m pytest
 
@@ -49,4 +54,4 @@ bench: venv
 	$(BIN)/china-ai-bench $(BENCH_ARGS)
 
 clean:
-	rm -rf site dist .pytest_cache .cache
+	rm -rf site dist .pytest_cache .cache node_modules

@@ -264,7 +264,7 @@ def test_dictionary_describes_every_resource_field_and_indicator(site):
             assert f"<code>{key}</code>" in doc
     for d in rows("indicator_definitions"):
         start = doc.index(f'id="ind-{d["indicator"]}"')
-        row = text(doc[start:doc.find("</tr>", start)])
+        row = text(doc[start:doc.index("</dl>", start)])
         assert d["label"] in row and (d["unit"] or "qualitative") in row
 
 

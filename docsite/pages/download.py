@@ -6,7 +6,7 @@ from publish.distfiles import stem
 from publish.release import SHIPPED
 
 from .. import paths
-from ..markup import block, code, esc, table
+from ..markup import block, code, digest, esc, table
 from ..records import Links
 from . import Page
 
@@ -16,10 +16,10 @@ def page(ctx) -> Page:
     desc = pkg.desc
     links = Links(pkg, paths.DOWNLOAD)
     rows = [[links.to(d.uri, code(d.uri)), esc(d.label), str(pkg.report.rows.get(d.resource, "")),
-             f"{d.size:,}", code(d.sha256)] for d in ctx.tables]
+             f"{d.size:,}", digest(d.sha256)] for d in ctx.tables]
     md = ["Everything here is a copy of the files this site was built from. Keep `datapackage.json` and the "
           "`data/` folder side by side: the descriptor names each file by its relative path and gives its types.",
-          "", "## The tables", block(table(["File", "What", "Rows", "Bytes", "SHA-256"], rows)),
+          "", "## The tables", block(table(["File", "What", "Rows", "Bytes", "SHA-256"], rows, stack=True)),
           "## The release", ""]
     if ctx.release is None:
         md.append(f"This build found no release of version {esc(desc.version)} in `dist/`. Run `make release`, "
@@ -27,9 +27,9 @@ def page(ctx) -> Page:
                   "page.")
     else:
         rows = [[links.to(d.uri, code(d.uri.removeprefix(paths.DOWNLOADS_DIR + "/"))), esc(d.label), f"{d.size:,}",
-                 code(d.sha256)] for d in ctx.release]
+                 digest(d.sha256)] for d in ctx.release]
         md += [f"Version {esc(desc.version)}, as `make release` built it. Compare a download's SHA-256 with the "
-               "one listed here.", block(table(["File", "What", "Bytes", "SHA-256"], rows)),
+               "one listed here.", block(table(["File", "What", "Bytes", "SHA-256"], rows, stack=True)),
                f"The zip unpacks into one folder, `{esc(stem(desc))}/`: `datapackage.json` and `data/` as here, "
                + "".join(f"`{name}`, " for name in SHIPPED) + f"`{readme.SUMS}` (the SHA-256 of each file, for "
                f"`sha256sum -c {readme.SUMS}`) and a `{readme.README}` that says what each file is and how to "

@@ -8,7 +8,7 @@ from __future__ import annotations
 from schemas.descriptor import YEAR_FIELD
 
 from .. import paths
-from ..markup import block, code, dl, esc, external, md_text, missing, table, tag
+from ..markup import block, code, digest, dl, esc, external, md_text, missing, table, tag
 from ..records import Links, exact, publisher_name, stated
 from . import Page
 from .findings import ref_list
@@ -30,7 +30,8 @@ def index(ctx) -> Page:
                      str(len(ctx.source_refs.get(s.source_id, [])))])
     md = ["Every article the package takes figures from. Each page gives what is known about the article, "
           "then every record taken from it: the article's words for each field of the figure.",
-          block(table(["Article", "Headline", "Published", "Observed figures", "Targets", "Findings"], rows))]
+          block(table(["Article", "Headline", "Published", "Observed figures", "Targets", "Findings"], rows,
+                      stack=True))]
     return Page(paths.SOURCES, "Sources", "\n".join(md))
 
 
@@ -65,7 +66,7 @@ def _about(s) -> str:
         ("URL", external(s["url"])),
         ("Related report", external(s["related_url"])),
         ("Archive file", code(s["archive_file"])),
-        ("SHA-256 of the archived text", code(s["sha256"])),
+        ("SHA-256 of the archived text", digest(s["sha256"])),
         ("Archived on", f"{s['archived']:%Y-%m-%d}" if not missing(s["archived"]) else "not recorded"),
     ]
     return dl(rows)
@@ -74,7 +75,7 @@ def _about(s) -> str:
 def _findings(links: Links, found) -> str:
     if not found:
         return "<p>No finding names this article.</p>"
-    return f"<p>Findings that name this article: {ref_list(links, found)}.</p>"
+    return f"<p>Findings that name this article:</p>{ref_list(links, found)}"
 
 
 def _record(ctx, links: Links, r) -> str:
@@ -94,17 +95,17 @@ def _record(ctx, links: Links, r) -> str:
     if not missing(r.notes):
         extra.append(f"Note: {esc(r.notes)}")
     found = ctx.record_refs.get(r.record_id, [])
-    if found:
-        extra.append(f"Findings: {ref_list(links, found)}.")
-    back = links.to(paths.record_table(r.resource), "all " + ("observed figures" if r.resource == "indicators"
-                                                              else "targets"), r.indicator)
+    # named for its indicator: "all targets" alone would name a different list under each record
+    kinds = "observed figures" if r.resource == "indicators" else "targets"
+    back = links.to(paths.record_table(r.resource), f"all {kinds} of {esc(pkg.labels[r.indicator])}", r.indicator)
     return tag("section",
                tag("h3", esc(r.record_id), id=r.record_id)
                + f'<p class="aidata-record__figure">{head}</p>'
                + tag("blockquote", esc(r.quote), class_="aidata-quote")
-               + table(["Field", "Value in the data", "The article's words", "Method", "Note"], rows)
+               + table(["Field", "Value in the data", "The article's words", "Method", "Note"], rows, stack=True)
                + "".join(f"<p>{x}</p>" for x in extra)
-               + f'<p class="aidata-record__back">See {back} of this indicator.</p>',
+               + (f"<p>Findings:</p>{ref_list(links, found)}" if found else "")
+               + f'<p class="aidata-record__back">See {back}.</p>',
                class_="aidata-record")
 
 
