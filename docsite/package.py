@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from schemas import cache, descriptor
+from schemas.completeness import TABLE as SET_ASIDE
 from schemas.report import Finding, Report
 
 RECORD_TABLES = descriptor.RECORD_TABLES
@@ -60,6 +61,7 @@ class Package:
     records: pd.DataFrame  # observed figures then targets, RECORD_COLUMNS
     curated: pd.DataFrame  # findings.csv
     evidence: dict[tuple[str, str], list[Evidence]] = field(repr=False)
+    set_aside: pd.DataFrame | None = None  # set_aside.csv: the numbers of the articles that are not figures
 
     @property
     def computed(self) -> Sequence[Finding]:
@@ -125,7 +127,8 @@ def load(root: Path | str, archive: Path | str | None = None, cache_dir: Path | 
                    sources=t["sources"].set_index("source_id", drop=False),
                    regions=t["regions"].set_index("region_id", drop=False),
                    definitions=t["indicator_definitions"].set_index("indicator", drop=False),
-                   records=records, curated=t["findings"], evidence=_evidence(t["provenance"]))
+                   records=records, curated=t["findings"], evidence=_evidence(t["provenance"]),
+                   set_aside=t.get(SET_ASIDE))
 
 
 def _records(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

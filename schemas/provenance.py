@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
-from . import numbers, values_in_words
+from . import completeness, numbers, values_in_words
+from .completeness import short as _short
 from .descriptor import RECORD_TABLES, TRACED, YEAR_FIELD
 from .frames import arrow, codes, fold, row_of, same_text, spread, texts
 from .report import Problem
@@ -110,11 +111,13 @@ class Checker:
         self.sources = typed.get("sources")
         self.number_cache: dict[str, tuple] = {}
         self.read_any = False  # a provenance table that cannot be read says so once, not once per record field
+        self.set_aside = typed.get(completeness.TABLE)
+        self.ledger: completeness.Ledger | None = None  # with the archive: which article numbers are traced
 
     # ------------------------------------------------------------ archive
     def check_archive(self) -> list[Problem]:
         """Read each archived text once: its SHA-256 against sources.csv, then its folded text."""
-        problems = []
+        problems, articles = [], {}
         s = self.sources
         if self.archive is None or s is None or not {"source_id", "archive_file", "sha256"} <= set(s.frame.columns):
             return problems
@@ -135,10 +138,13 @@ class Checker:
                                          "the SHA-256 of the archived file (the text changed, or the wrong file)",
                                          "checksum-mismatch"))
             try:
-                self.texts[sid] = fold(data.decode("utf-8"))
+                articles[sid] = completeness.Article(sid, name, data.decode("utf-8"))
             except UnicodeDecodeError as exc:
                 problems.append(_problem(s, pos, "archive_file", f"{name} is not UTF-8 ({exc.reason})",
                                          "UTF-8 text", "archive-encoding"))
+                continue
+            self.texts[sid] = articles[sid].text
+        self.ledger = completeness.Ledger(articles)
         return problems
 
     def _not_in_texts(self, source_codes: np.ndarray, source_cats: np.ndarray, spans: np.ndarray) -> np.ndarray:
@@ -199,6 +205,7 @@ class Checker:
                                  dtype=bool, count=len(rows))
             if self.texts:
                 problems += self._verbatim(prov, rows, sub, ev_rows, inside)
+                self._cite(sub, known, ev_rows, quotes, inside)
             problems += self._values(prov, rows, sub, rec, field, at, known, ev, inside)
             problems += self._field_words(prov, rows, sub, name, rec, field, at, known)
         return problems
@@ -240,6 +247,16 @@ class Checker:
         return [_problem(prov, rows[i], "evidence", f"{_short(ev_rows[i])!r} is not in the archived text of "
                          f"{cats[codes(sub['source_id'])[i]]}", "a verbatim span of the article (only whitespace may "
                          "differ)", "not-verbatim") for i in outside[missing]]
+
+    def _cite(self, sub, known, ev_rows, quotes, inside) -> None:
+        """Tell the completeness ledger where the evidence of each traced field stands: inside its record's
+        quote when it lies there, else anywhere in the article."""
+        cats = sub["evidence"].cat.categories
+        may = np.asarray(pc.match_substring_regex(arrow(cats), numbers.MAY_STATE).to_numpy(zero_copy_only=False),
+                         dtype=bool) if len(cats) else np.zeros(0, dtype=bool)
+        has = np.flatnonzero(known & spread(may, codes(sub["evidence"]), False))  # evidence stating no number covers none
+        quoted = np.where(inside[has], quotes[has], None)
+        self.ledger.cite(zip(texts(sub["source_id"])[has], ev_rows[has], quoted))
 
     def _values(self, prov, rows, sub, rec, field, at, known, ev, inside) -> list[Problem]:
         """The value's evidence reads as exactly the record's value and lies inside the record's quote.
@@ -337,9 +354,10 @@ class Checker:
 
     # ------------------------------------------------------------- finish
     def finish(self) -> list[Problem]:
-        """After the last batch: record fields left without provenance, and the quote of a record whose value
-        had no evidence row is read for the value instead."""
-        problems = []
+        """After the last batch: record fields left without provenance, the quote of a record whose value
+        had no evidence row read for the value instead, and (with the archive) every number of every article
+        accounted for."""
+        problems = self._completeness() + self._set_aside_records()
         for name, rec in self.records.items():
             for f in traced(name) if self.read_any else ():
                 if f not in self.filled[name]:
@@ -361,6 +379,66 @@ class Checker:
         return problems
 
 
+    def _completeness(self) -> list[Problem]:
+        """Every number of every archived article traced or set aside; each set-aside span verbatim, once in its
+        article, and over no traced number."""
+        if self.ledger is None or not self.read_any:
+            return []
+        t = self.set_aside
+        rows = []
+        if t is not None and {"source_id", "span"} <= set(t.frame.columns):
+            spans = t.frame[["source_id", "span"]].astype(object).itertuples(index=False)
+            rows = [(pos, sid, fold(span)) for pos, (sid, span) in enumerate(spans)
+                    if not pd.isna(sid) and not pd.isna(span)]
+        file = t.file if t is not None else completeness.TABLE_FILE
+        left, bad = self.ledger.close(rows)
+        return ([_problem(t, b.key, "span", b.message, b.expected, "set-aside-span") for b in bad]
+                + [Problem("provenance", u.archive_file, u.line, None, u.message, completeness.expected(file),
+                           "unaccounted-number") for u in left])
+
+
+    def _set_aside_records(self) -> list[Problem]:
+        """A set-aside row names a record exactly when its reason is about one (a headline restating it, a
+        threshold of its definition); the record is of the row's source, and a restating span states its value."""
+        t = self.set_aside
+        named_by = completeness.RECORD_COLUMNS
+        if t is None or not {"source_id", "span", "reason", *named_by.values()} <= set(t.frame.columns):
+            return []
+        problems = []
+        # where each named record is in its table, looked up for the whole column at once
+        at_of = {name: row_of(t.frame[column], self.records[name].frame["record_id"])
+                 for name, column in named_by.items() if name in self.records}
+        frame = t.frame[["source_id", "span", "reason", *named_by.values()]].astype(object)
+        for pos, (sid, span, reason, *ids) in enumerate(frame.itertuples(index=False)):
+            named = [(name, rid) for name, rid in zip(named_by, ids) if not pd.isna(rid)]
+            if pd.isna(reason):
+                continue  # the required check reports it
+            if reason in completeness.NAMES_RECORD and len(named) != 1:
+                problems.append(_problem(t, pos, named_by["indicators"], f"reason {reason} names "
+                                         f"{'no record' if not named else 'two records'}",
+                                         "the one record it concerns, in indicator_record or target_record",
+                                         "set-aside-record"))
+            elif reason not in completeness.NAMES_RECORD and named:
+                problems.append(_problem(t, pos, named_by[named[0][0]], f"reason {reason} names a record",
+                                         f"a record only for the reasons {', '.join(completeness.NAMES_RECORD)}",
+                                         "set-aside-record"))
+            elif named and named[0][0] in self.records:
+                name, rid = named[0]
+                rec, at = self.records[name].frame, at_of[name][pos]
+                if at < 0:
+                    continue  # the foreign key check reports it
+                theirs, value = rec["source_id"].iloc[at], _cell(rec, "value", at)
+                if not pd.isna(sid) and theirs != sid:
+                    problems.append(_problem(t, pos, named_by[name], f"{rid} is a record of {theirs}, not of {sid}",
+                                             "a record of the same article", "set-aside-record"))
+                elif reason == "restates_record" and not pd.isna(value) and not pd.isna(span) \
+                        and float(value) not in self._number(fold(span)):
+                    problems.append(_problem(t, pos, "span", f"{_short(span)!r} does not state "
+                                             f"{numbers.human(float(value), _cell(rec, 'unit', at))}, the value "
+                                             f"of {rid}", "a span restating the record's value", "set-aside-record"))
+        return problems
+
+
 def _cell(frame: pd.DataFrame, col: str, pos: int):
     return frame[col].iloc[pos] if col in frame.columns else None
 
@@ -369,8 +447,3 @@ def _value_not_in_quote(rec: Typed, pos: int, value: float, unit, quote: str) ->
     said = ", ".join(repr(n.text) for n in numbers.read(quote)) or "no number"
     return _problem(rec, pos, "value", f"the quote does not state {numbers.human(value, unit)} (it states: {said})",
                     "a quote whose number, with its scale word, equals the value", "value-not-in-quote")
-
-
-def _short(text: str, n: int = 80) -> str:
-    text = str(text)
-    return text if len(text) <= n else text[: n - 1] + "…"

@@ -13,7 +13,7 @@ from conftest import REPO, rows, table
 from schemas import descriptor
 
 
-def test_make_bench_quick_run_writes_the_table(tmp_path):
+def test_make_bench_quick_run_writes_the_table(tmp_path, archive):  # the benchmark reads ../shared/sources
     out = tmp_path / "benchmark.md"
     proc = subprocess.run(["make", "--no-print-directory", "bench",
                            f"BENCH_ARGS=--sizes 1000 --runs 1 --docs-sizes '' --out {out}"],

@@ -47,7 +47,8 @@ def source_page(ctx, source_id: str) -> Page:
           f"{n_obs} observed figures and {len(recs) - n_obs} targets or projections are taken from this article. "
           "Each record shows the sentence it comes from, then for each field the value in the data, the "
           "verbatim words of the article that support it and how the value was got from them.",
-          block(*(_record(ctx, links, r) for r in recs))]
+          block(*(_record(ctx, links, r) for r in recs)),
+          "## Numbers in this article that are not figures, and why", "", block(_set_aside(pkg, links, source_id))]
     # the navigation names the publisher; the page's heading is the headline
     return Page(uri, publisher_name(s["publisher"]), "\n".join(md))
 
@@ -76,6 +77,21 @@ def _findings(links: Links, found) -> str:
     if not found:
         return "<p>No finding names this article.</p>"
     return f"<p>Findings that name this article:</p>{ref_list(links, found)}"
+
+
+def _set_aside(pkg, links: Links, source_id: str) -> str:
+    """The rows of set_aside.csv for this article: every number in it that is not a figure, with why."""
+    frame = pkg.set_aside
+    mine = frame[frame["source_id"] == source_id] if frame is not None else frame
+    if mine is None or not len(mine):
+        return "<p>No number of this article is set aside.</p>"
+    rows = []
+    for r in mine.itertuples(index=False):
+        restated = [links.record(x) for x in (r.indicator_record, r.target_record) if not missing(x)]
+        rows.append([tag("q", esc(r.span)), esc(r.reason.replace("_", " ")), ", ".join(restated), esc(r.note)])
+    intro = ("<p>Every number of the article is either the evidence of a field of a record above or inside one of "
+             "these spans; the validator checks both against the archived text.</p>")
+    return intro + table(["The article's words", "Reason", "Record", "Note"], rows)
 
 
 def _record(ctx, links: Links, r) -> str:
