@@ -59,7 +59,7 @@ def release(root: Path, desc: Descriptor) -> list[Download] | None:
 
 
 def _label(name: str) -> str:
-    kinds = {".zip": "the release archive (the package as one file)", ".sqlite": "SQLite database",
+    kinds = {".zip": "the release archive: the package in one folder, with a README", ".sqlite": "SQLite database",
              ".xlsx": "Excel workbook, a sheet per table", ".parquet": "Parquet table",
              ".sha256": "SHA-256 of each release file (sha256sum -c)"}
     return next((text for ext, text in kinds.items() if name.endswith(ext)), "release file")

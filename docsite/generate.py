@@ -55,7 +55,8 @@ class Site:
         made = [*tables.pages(ctx), chart_page.page(ctx), findings.page(ctx), *regions.pages(ctx),
                 *sources.pages(ctx), dictionary.page(ctx), download.page(ctx), home.changelog_page(ctx)]
         self.pages: dict[str, Page] = {p.uri: p for p in made}
-        self.files: dict[str, bytes | Path] = {paths.chart(c.slug): c.svg for c in ctx.charts if c.svg is not None}
+        self.files: dict[str, bytes | Path] = {paths.chart(c.slug, narrow): svg for c in ctx.charts
+                                               for narrow, svg in ((False, c.svg), (True, c.narrow)) if svg is not None}
         for d in ctx.tables + (ctx.release or []):
             self.files[d.uri] = d.source
         pkg = ctx.pkg

@@ -26,8 +26,8 @@ def region(region_id: str) -> str:
     return f"regions/{region_id}.md"
 
 
-def chart(slug: str) -> str:
-    return f"charts/{slug}.svg"
+def chart(slug: str, narrow: bool = False) -> str:
+    return f"charts/{slug}{'-narrow' if narrow else ''}.svg"
 
 
 def record_table(resource: str) -> str:

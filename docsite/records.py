@@ -25,6 +25,14 @@ def stated(rec) -> str:
     return f"{words} {human(rec.value, None if missing(rec.unit) else rec.unit)}".strip()
 
 
+def in_words_and_data(rec) -> str:
+    """A record's figure in words, then as the CSV holds it (a reader checks one against the other):
+    'more than 250 billion yuan' over `250000000000 CNY >`."""
+    # no-break spaces: the three fields stay on one line, read as the CSV's row reads
+    data = "\u00a0".join(exact(x) for x in (rec.value, rec.unit, rec.comparator) if not missing(x))
+    return esc(stated(rec)) + (f"<br>{code(data)}" if data else "")
+
+
 def exact(value) -> str:
     """A number as the CSV holds it: 180000000000, 13.9 (never in scientific notation)."""
     if missing(value):
@@ -74,9 +82,7 @@ def _cells() -> dict:
         "indicator": ("Indicator", lambda L, r: L.indicator(r.indicator)),
         "year": ("Year", lambda L, r: esc(r.year)),
         "target_year": ("Target year", lambda L, r: esc(r.year)),
-        "stated": ("As stated", lambda L, r: esc(stated(r))),
-        "data": ("value unit comparator", lambda L, r: code(" ".join(
-            exact(x) for x in (r.value, r.unit, r.comparator) if not missing(x)))),
+        "value": ("Value (in the CSV: value, unit, comparator)", lambda L, r: in_words_and_data(r)),
         "kind": ("Kind", lambda L, r: esc(r.kind)),
         "plan": ("Plan", lambda L, r: esc(r.plan)),
         "announced": ("Announced", lambda L, r: esc(r.announced)),
@@ -86,8 +92,8 @@ def _cells() -> dict:
 
 
 CELLS = _cells()
-OBSERVED_COLUMNS = ("region", "indicator", "year", "stated", "data", "source", "record")
-TARGET_COLUMNS = ("region", "indicator", "target_year", "stated", "data", "kind", "plan", "announced", "source",
+OBSERVED_COLUMNS = ("region", "indicator", "year", "value", "source", "record")
+TARGET_COLUMNS = ("region", "indicator", "target_year", "value", "kind", "plan", "announced", "source",
                   "record")
 
 

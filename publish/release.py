@@ -8,6 +8,7 @@ dist/ as it was.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import tempfile
@@ -19,11 +20,12 @@ from pathlib import Path
 from schemas import cache, descriptor
 from schemas.report import Problem, Report
 
-from . import citation, exports, swap, versions, zipfiles
+from . import citation, exports, readme, swap, versions, zipfiles
 from .distfiles import archive_name, sha256, stem, sums_name, sums_text, under
 
-DOCUMENTS = ("README.md", "LICENSE")
-SHIPPED = (*DOCUMENTS, versions.CHANGELOG, citation.CITATION)  # beside the data in the zip
+DOCUMENTS = ("LICENSE",)
+# beside the data in the zip, with a README written for the release's reader (readme.py), not the repository's
+SHIPPED = (*DOCUMENTS, versions.CHANGELOG, citation.CITATION)
 REFUSED = "release refused: {why}; dist/ was left as it was."
 
 
@@ -97,24 +99,35 @@ def release_descriptor(root: Path, desc: descriptor.Descriptor, created: str) ->
     return raw
 
 
-def _zip(root: Path, desc: descriptor.Descriptor, raw: dict, dest: Path) -> None:
+def _zip(root: Path, desc: descriptor.Descriptor, raw: dict, rows: dict[str, int], dest: Path) -> None:
+    """Every file under one folder, `<name>-<version>/`, so the zip unpacks into that folder and nowhere else."""
     text = json.dumps(raw, ensure_ascii=False, indent=2) + "\n"
-    members = [(descriptor.DESCRIPTOR, text.encode("utf-8"))]
+    members = [(readme.README, readme.text(desc, raw, rows, stem(desc)).encode("utf-8")),
+               (descriptor.DESCRIPTOR, text.encode("utf-8"))]
     members += [(res.path, (root / res.path).read_bytes()) for res in desc.resources.values()]
     members += [(name, (root / name).read_bytes()) for name in SHIPPED]
-    zipfiles.write(dest, members, zipfiles.date_time(raw["created"]))
+    sums = sums_text([(hashlib.sha256(data).hexdigest(), name) for name, data in members])
+    members.append((readme.SUMS, sums.encode("utf-8")))
+    zipfiles.write(dest, [(f"{stem(desc)}/{name}", data) for name, data in members],
+                   zipfiles.date_time(raw["created"]))
 
 
-def _check_zip(path: Path, folder: Path) -> None:
-    """Unpack the zip where nothing else is and read it as a user will: with frictionless."""
+def _check_zip(path: Path, folder: Path, top: str) -> Path:
+    """Unpack the zip where nothing else is and read it as a user will: with frictionless. Returns its folder."""
     import frictionless  # the official reading of the standard; slow to import, so only here
 
     with zipfile.ZipFile(path) as zf:
         zf.extractall(folder)
+    found = sorted(p.name for p in folder.iterdir())
+    if found != [top]:
+        raise Refused(f"{path.name}: unpacks into {found}; expected the one folder {top}/\n"
+                      + REFUSED.format(why="the built zip does not unpack into one folder"))
+    folder = folder / top
     report = frictionless.Package(str(folder / descriptor.DESCRIPTOR)).validate()
     if not report.valid:
         errors = "\n".join(f"{path.name}: {kind}: {message}" for kind, message in report.flatten(["type", "message"]))
         raise Refused(f"{errors}\n" + REFUSED.format(why="frictionless does not accept the built zip"))
+    return folder
 
 
 def _artifacts(paths: list[Path]) -> list[Artifact]:
@@ -151,9 +164,9 @@ def build(root: Path | str = ".", dist: Path | str | None = None, archive: Path 
         out = stage / "out"
         out.mkdir()
         archive_zip = out / archive_name(desc)
-        _zip(root, desc, raw, archive_zip)
-        _check_zip(archive_zip, stage / "unpacked")
-        shipped = descriptor.load(stage / "unpacked")  # the exports describe what the zip holds
+        _zip(root, desc, raw, report.rows, archive_zip)
+        unpacked = _check_zip(archive_zip, stage / "unpacked", stem(desc))
+        shipped = descriptor.load(unpacked)  # the exports describe what the zip holds
         try:
             built = exports.write_all(shipped, report.tables, out, stem(desc))
         except exports.ExportError as exc:

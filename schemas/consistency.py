@@ -201,11 +201,15 @@ def _render_currency(fs: Findings, f: pd.DataFrame) -> Iterator[Finding]:
         said = f"{fs.human(r.yuan, 'CNY')} {_hedge(comparator[r.p_base])}= {fs.human(r.usd, 'USD')} " \
                f"{_hedge(comparator[r.p_usd])}"
         year = None if pd.isna(r.year) else int(r.year)
-        if r.status == "no_band":
-            band = f"no band for {year} in exchange_rate_bands.csv"
+        # the band is the year the article appeared (when it converted), which need not be the figure's year
+        if year is None:
+            band = "no band: the year the article appeared is not known"
+        elif r.status == "no_band":
+            band = f"no band for {year}, the year the article appeared, in exchange_rate_bands.csv"
         else:
-            band = (f"{'inside' if r.status == 'inside_band' else 'OUTSIDE'} the {year} band of {r.min_cny_per_usd} "
-                    f"to {r.max_cny_per_usd} ({str(r.source).split(':')[0]})")
+            band = (f"{'inside' if r.status == 'inside_band' else 'OUTSIDE'} the band for {year}, the year the "
+                    f"article appeared, of "
+                    f"{r.min_cny_per_usd} to {r.max_cny_per_usd} ({str(r.source).split(':')[0]})")
         figures = {"yuan": r.yuan, "usd": r.usd, "cny_per_usd": round(r.rate, 4), "year": year,
                    "band_min": r.min_cny_per_usd, "band_max": r.max_cny_per_usd}
         yield Finding("currency_pair", r.status,

@@ -136,3 +136,23 @@ def test_a_repeated_region_is_read_as_its_first_row_like_a_repeated_definition(p
     t.save()
     (f,) = findings(package, "share_parts", record_id=SZ_SHARE)
     assert f.records[-1]["record_id"] == "guangdong-ai_industry_value-2023-scmp"
+
+
+def test_the_rate_sentence_says_whose_year_the_band_is(repo):
+    """The scmp article gives 2023's figure in yuan and dollars but appeared in 2024, converting at a 2024 rate:
+    the sentence names the figure's year and says the band's year is the article's, not two bare years."""
+    (f,) = [f for f in validate(repo).findings
+            if f.check == "currency_pair" and f.records[0]["record_id"] == "guangdong-ai_industry_value_usd-2023-scmp"]
+    assert f.summary.startswith("guangdong ai_industry_value 2023 (scmp): 180 billion yuan = US$25 billion implies "
+                                "7.2000 yuan per US dollar, inside the band for 2024, the year the article appeared, "
+                                "of 6.5 to 7.5 (")
+    assert "the 2024 band" not in f.summary
+
+
+def test_a_rate_from_an_article_of_unknown_year_says_so(package):
+    t = table(package, "sources")
+    line = t.line_of("source_id", "scmp")
+    t.set(line, "published", "").set(line, "published_earliest", "").set(line, "published_latest", "").save()
+    (f,) = findings(package, "currency_pair", source_id="scmp")
+    assert f.status == "no_band" and f.summary.endswith("no band: the year the article appeared is not known.")
+    assert "None" not in f.summary

@@ -19,7 +19,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from docsite import snippets
+from publish import snippets
 from docsite.pages import home
 from conftest import REPO, rows
 from damage import GD
@@ -170,6 +170,36 @@ def test_hand_written_pages_type_no_figure_of_the_data():
         for m in said.finditer(md.read_text("utf-8")):
             found += [(md.name, n.text) for n in numbers.read(m.group(0)) if float(n.value) in values]
     assert found == []
+
+
+def cell_of(doc: str, record_id: str, raw: str) -> str:
+    """The table cell, in the row that links to `record_id`, that holds the CSV's `raw` value unit comparator."""
+    row = next(r for r in re.findall(r"<tr>.*?</tr>", doc, re.S) if f'#{record_id}"' in r)
+    code = "<code>" + html.escape(raw, quote=False).replace(" ", "\u00a0") + "</code>"  # one line, as in the CSV
+    return row[row.rindex("<td", 0, row.index(code)):row.index(code) + len(code)]
+
+
+@pytest.mark.parametrize("uri, record_id, raw, words", [
+    ("figures.html", GD, "180000000000 CNY =", "180 billion yuan"),
+    ("figures.html", "beijing-ai_industry_value-2023-scmp", "250000000000 CNY >", "more than 250 billion yuan"),
+    ("figures.html", "beijing-llm_share_of_national-2023-scmp", "40 percent >", "more than 40%"),
+    ("figures.html", "guangdong-ai_related_companies-2023-scmp", "489000 count ~", "about 489,000"),
+    ("regions/guangdong.html", GD, "180000000000 CNY =", "180 billion yuan"),
+    ("targets.html", "guangdong-computing_power-by2025-ceoinsights", "40 EFLOPS >", "more than 40 exaflops"),
+    ("targets.html", "china-ai_economy_revenue-by2026-techtimes", "2000000000000 CNY ~", "about 2 trillion yuan"),
+    ("charts.html", GD, "180000000000 CNY =", "180 billion yuan"),
+])
+def test_a_value_is_in_words_beside_the_csv_value(site, uri, record_id, raw, words):
+    """Words and raw value in one cell: the reader reads the one and checks the other against the CSV."""
+    assert text(cell_of(page(site, uri), record_id, raw)) == f"{words} {raw}"
+
+
+def test_a_source_page_says_each_figure_in_words_above_its_fields(site):
+    """The record's line says the figure in words; its table of fields keeps the CSV's value as it is."""
+    part = section(site, "scmp", "beijing-ai_industry_value-2023-scmp")
+    assert "<strong>more than 250 billion yuan</strong>" in part
+    row = next(r for r in re.findall(r"<tr>.*?</tr>", part, re.S) if re.search(r"<td[^>]*><code>value</code>", r))
+    assert re.findall(r"<td[^>]*>(.*?)</td>", row)[1] == "<code>250000000000</code>"
 
 
 def test_charts_are_svg_and_name_their_records(site):

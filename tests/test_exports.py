@@ -386,7 +386,7 @@ def test_exports_refuse_a_type_they_cannot_map(tmp_path, type_):
 def test_snippets_read_a_type_the_exports_cannot_map_as_text():
     """The validator keeps a field of another type (year, datetime, ...) as text; the site's snippets read it so,
     where the exports refuse it (above)."""
-    from docsite import snippets
+    from publish import snippets
 
     desc, _ = _with_field("founded", "year")
     assert '"founded": "string"' in snippets.pandas(desc)

@@ -1,6 +1,7 @@
 """The release: the zip validates on its own, checksums match, refusals leave dist/ as it was."""
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import re
@@ -36,11 +37,13 @@ def zip_path(built_release, stem) -> Path:
 
 
 @pytest.fixture
-def unpacked(zip_path, tmp_path) -> Path:
+def unpacked(zip_path, tmp_path, stem) -> Path:
+    """The zip unpacked into an empty folder, as a user unpacks it: the folder it makes, `<name>-<version>/`."""
     folder = tmp_path / "unpacked"
     with zipfile.ZipFile(zip_path) as zf:
         zf.extractall(folder)
-    return folder
+    assert [p.name for p in folder.iterdir()] == [stem]  # one folder, and nothing spilt beside it
+    return folder / stem
 
 
 @pytest.fixture
@@ -53,15 +56,17 @@ def pkg(package) -> Path:
 
 # --- what the zip holds -------------------------------------------------------------------------------
 
-def test_zip_holds_the_package_and_its_documents(zip_path, repo):
+def test_zip_holds_the_package_and_its_documents_in_one_folder(zip_path, repo, stem):
     desc = descriptor.load(repo)
     with zipfile.ZipFile(zip_path) as zf:
         names = zf.namelist()
-        assert sorted(names) == sorted(["datapackage.json", *(r.path for r in desc.resources.values()),
-                                        "README.md", "LICENSE", "CHANGELOG.md", "CITATION.cff"])
+        assert sorted(names) == sorted(f"{stem}/{name}" for name in [
+            "datapackage.json", *(r.path for r in desc.resources.values()),
+            "README.md", "LICENSE", "CHANGELOG.md", "CITATION.cff", "SHA256SUMS"])
         for name in names:
-            if name != "datapackage.json":
-                assert zf.read(name) == (repo / name).read_bytes(), name
+            inside = name.removeprefix(f"{stem}/")
+            if inside not in ("datapackage.json", "README.md", "SHA256SUMS"):  # written for the release
+                assert zf.read(name) == (repo / inside).read_bytes(), name
 
 
 def test_shipped_descriptor_declares_computed_bytes_and_hashes(unpacked, repo):
@@ -84,9 +89,51 @@ def test_unpacked_zip_passes_frictionless_cli_and_our_validator(unpacked, archiv
     assert report.valid, report.to_text()
 
 
-def test_frictionless_cli_reads_the_zip_itself(zip_path, tmp_path):
-    result = frictionless("validate", zip_path, cwd=tmp_path)
-    assert result.returncode == 0, result.stdout[-3000:]
+def test_the_zip_unpacks_into_one_folder_that_the_official_cli_validates(zip_path, tmp_path, stem):
+    """As a user does it, with the command-line tools alone: unzip into an empty folder, step into the one
+    folder it made, run `frictionless validate datapackage.json` and `sha256sum -c SHA256SUMS` there."""
+    subprocess.run(["unzip", "-q", str(zip_path)], cwd=tmp_path, check=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [stem]
+    result = frictionless("validate", "datapackage.json", cwd=tmp_path / stem)
+    assert result.returncode == 0 and "VALID" in result.stdout, result.stdout[-3000:]
+    sums = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=tmp_path / stem, capture_output=True, text=True)
+    assert sums.returncode == 0, sums.stdout + sums.stderr
+    listed = {line.split("  ", 1)[1] for line in (tmp_path / stem / "SHA256SUMS").read_text().splitlines()}
+    everything = {p.relative_to(tmp_path / stem).as_posix() for p in (tmp_path / stem).rglob("*") if p.is_file()}
+    assert listed == everything - {"SHA256SUMS"}
+
+
+def test_the_readme_inside_is_for_the_reader_of_the_release(unpacked, repo, stem):
+    """What the files are (from the descriptor: every resource's file, title and row count), how to load them
+    and how to check them; nothing about building it, which needs the repository the zip does not hold."""
+    readme = (unpacked / "README.md").read_text(encoding="utf-8")
+    source = json.loads((repo / "datapackage.json").read_text(encoding="utf-8"))
+    assert readme.startswith(f"# {source['title']}: release {source['version']}\n")
+    for res in source["resources"]:
+        rows = len(list(csv.reader((unpacked / res["path"]).open(encoding="utf-8", newline="")))) - 1
+        assert f"| `{res['path']}` | {res['title']} (`{res['name']}`) | {rows:,} |" in readme, res["name"]
+    assert "| `data/indicators.csv` | Observed figures (`indicators`) | 31 |" in readme  # read off the CSV by hand
+    for how in ("frictionless validate datapackage.json", "sha256sum -c SHA256SUMS", f"{stem}.sha256",
+                "import pandas as pd", 'read_package("datapackage.json")', "read_csv('data/indicators.csv'",
+                'Package("datapackage.json")'):
+        assert how in readme, how
+    # no build command, in code or as a command line ("two articles ... make two rows" is prose, not a command)
+    assert not re.search(r"(?m)`make\b|^\s*make\b|\bmake (?:release|docs|test|validate)\b", readme)
+    assert "git clone" not in readme and ".venv" not in readme
+    assert readme != (repo / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_zip_that_spills_is_refused(pkg, tmp_path, monkeypatch):
+    """The release unpacks what it built and refuses a zip whose files are not all in its one folder."""
+    write = release.zipfiles.write
+    monkeypatch.setattr(release.zipfiles, "write", lambda dest, members, when: write(
+        dest, [(name.split("/", 1)[1], data) for name, data in members], when))
+    dist = tmp_path / "dist"
+    with pytest.raises(release.Refused) as caught:
+        release.build(pkg, dist)
+    assert "unpacks into ['CHANGELOG.md', 'CITATION.cff', 'LICENSE', 'README.md', 'SHA256SUMS', 'data', " \
+           "'datapackage.json']; expected the one folder china-ai-industry-regional-0.1.0/" in caught.value.text
+    assert not dist.exists()
 
 
 def test_a_changed_byte_in_the_unpacked_zip_fails_both_validators(unpacked):
@@ -207,9 +254,17 @@ def test_refuses_a_bad_citation(pkg, dist, edit, expected):
     refused(pkg, dist, *expected)
 
 
-def test_refuses_without_readme(pkg, dist):
-    (pkg / "README.md").unlink()
-    refused(pkg, dist, "README.md: file is missing; expected README.md, shipped in the release zip", cli=True)
+def test_refuses_without_license(pkg, dist):
+    (pkg / "LICENSE").unlink()
+    refused(pkg, dist, "LICENSE: file is missing; expected LICENSE, shipped in the release zip", cli=True)
+
+
+def test_the_repository_readme_is_not_needed(pkg, tmp_path):
+    """The release writes its own README for its reader; the repository's is for whoever builds it."""
+    (pkg / "README.md").unlink(missing_ok=True)
+    built = release.build(pkg, tmp_path / "dist")
+    with zipfile.ZipFile(built.dist / f"{built.name}-{built.version}.zip") as zf:
+        assert zf.read(f"{built.name}-{built.version}/README.md").startswith(b"# ")
 
 
 def test_unusable_descriptor_exits_2(pkg, dist):
@@ -259,4 +314,4 @@ def test_make_release_end_to_end(repo, archive):  # make checks quotes against .
     zip_name = f"{desc.name}-{desc.version}.zip"  # spelled out: the test checks the name the code makes
     assert zip_name in result.stdout and "quotes checked against" in result.stdout
     with zipfile.ZipFile(repo / "dist" / zip_name) as zf:
-        assert json.loads(zf.read("datapackage.json"))["version"] == desc.version
+        assert json.loads(zf.read(f"{desc.name}-{desc.version}/datapackage.json"))["version"] == desc.version

@@ -7,7 +7,8 @@ from ..markup import block, esc, href, md_text, tag
 from ..records import Links, records_table
 from . import Page
 
-COLUMNS = ("region", "indicator", "year", "stated", "kind", "source", "record")
+NARROW_SCREEN = "44.9375em"  # where the theme lays a page out for a phone
+COLUMNS = ("region", "indicator", "year", "value", "kind", "source", "record")
 
 
 def figure(links: Links, chart: Chart) -> str:
@@ -18,6 +19,9 @@ def figure(links: Links, chart: Chart) -> str:
                + f"Source records: {records}.")
     image = (f'<img src="{href(links.frm, paths.chart(chart.slug))}" '
              f'alt="{esc(chart.title)} (chart; the table below lists its figures)" loading="eager">')
+    if chart.narrow is not None:  # a phone gets the chart drawn for its width, not the wide one shrunk
+        image = tag("picture", f'<source media="(max-width: {NARROW_SCREEN})" '
+                               f'srcset="{href(links.frm, paths.chart(chart.slug, narrow=True))}">' + image)
     data = tag("details", "<summary>The figures behind this chart</summary>"
                + records_table(links, chart.records, COLUMNS))
     return tag("figure", image + tag("figcaption", caption), class_="aidata-chart", id=f"chart-{chart.slug}") + data

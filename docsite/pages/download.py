@@ -1,7 +1,11 @@
 """Download and use: the files, the release when it is built, and code to read the package with."""
 from __future__ import annotations
 
-from .. import paths, snippets
+from publish import readme, snippets
+from publish.distfiles import stem
+from publish.release import SHIPPED
+
+from .. import paths
 from ..markup import block, code, digest, esc, table
 from ..records import Links
 from . import Page
@@ -25,7 +29,11 @@ def page(ctx) -> Page:
         rows = [[links.to(d.uri, code(d.uri.removeprefix(paths.DOWNLOADS_DIR + "/"))), esc(d.label), f"{d.size:,}",
                  digest(d.sha256)] for d in ctx.release]
         md += [f"Version {esc(desc.version)}, as `make release` built it. Compare a download's SHA-256 with the "
-               "one listed here.", block(table(["File", "What", "Bytes", "SHA-256"], rows, stack=True))]
+               "one listed here.", block(table(["File", "What", "Bytes", "SHA-256"], rows, stack=True)),
+               f"The zip unpacks into one folder, `{esc(stem(desc))}/`: `datapackage.json` and `data/` as here, "
+               + "".join(f"`{name}`, " for name in SHIPPED) + f"`{readme.SUMS}` (the SHA-256 of each file, for "
+               f"`sha256sum -c {readme.SUMS}`) and a `{readme.README}` that says what each file is and how to "
+               "check and load them. Run `frictionless validate datapackage.json` inside that folder.", ""]
     md += ["## Use the data", "",
            "Each snippet runs from the folder that holds `datapackage.json`. The types come from the descriptor.",
            "", _tab("frictionless (Python)", "python", snippets.frictionless()),

@@ -1,7 +1,7 @@
 """Copy-paste code for reading the package, generated from datapackage.json so the types are never retyped.
 
-The tests run the pandas and DuckDB snippets against the package, so a
-snippet that stops working fails the build's tests, not a reader.
+The site's download page and the release's README show them; the tests run the pandas and DuckDB snippets
+against the package, so a snippet that stops working fails the build's tests, not a reader.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from importlib.metadata import version
 
 from schemas.descriptor import Descriptor
 
-from publish.exports.typemap import read_as
+from .exports.typemap import read_as
 
 WIDTH = 100
 # Text a spreadsheet would turn into a number or a date on import: 2024, 2024-06, 440000, 1e5.
