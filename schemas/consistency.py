@@ -132,15 +132,18 @@ def records(typed: dict[str, Typed]) -> pd.DataFrame:
             continue
         f = t.frame.rename(columns={YEAR_FIELD[name]: "year"})
         cols = {c: f[c] if c in f.columns else _no_text(len(f)) for c in TEXT}
+        # a record with a cell reported already is left out of the arithmetic: that cell is its one error
+        sound = ~t.bad(*need, *(c for c in TEXT if c in f.columns))
         parts.append(pd.DataFrame({**cols, "year": f["year"].astype("float64").to_numpy(),
                                    "value": f["value"].to_numpy(dtype="float64", na_value=np.nan),
-                                   "line": t.table.lines, "resource": name}))
+                                   "line": t.table.lines, "resource": name, "sound": sound}))
     if not parts:  # no usable record table: no records, in the columns and types of real ones
         parts = [pd.DataFrame({**{c: _no_text(0) for c in TEXT}, "year": np.zeros(0), "value": np.zeros(0),
-                               "line": np.zeros(0, dtype=np.int64), "resource": pd.Series([], dtype=object)})]
+                               "line": np.zeros(0, dtype=np.int64), "resource": pd.Series([], dtype=object),
+                               "sound": np.zeros(0, dtype=bool)})]
     rec = concat(parts)
     rec["resource"] = rec["resource"].astype("category")
-    keep = rec["record_id"].notna() & rec["value"].notna() & rec["year"].notna()
+    keep = rec["record_id"].notna() & rec["value"].notna() & rec["year"].notna() & rec.pop("sound")
     return rec[keep].reset_index(drop=True)
 
 

@@ -102,9 +102,10 @@ class Checker:
         self.quotes = {name: Quotes(t.frame["quote"]) for name, t in self.records.items()}
         self.has = {name: {f: np.zeros(len(t.frame), dtype=bool) for f in traced(name)}
                     for name, t in self.records.items()}
-        # which record cells hold something to trace, worked out once rather than for every batch
-        self.filled = {name: {f: t.frame[f].notna().to_numpy() for f in traced(name) if f in t.frame.columns}
-                       for name, t in self.records.items()}
+        # which record cells hold something to trace, worked out once rather than for every batch (a cell
+        # reported already, such as a value that is not a number, holds something too)
+        self.filled = {name: {f: t.frame[f].notna().to_numpy() | t.bad(f) for f in traced(name)
+                              if f in t.frame.columns} for name, t in self.records.items()}
         self.sources = typed.get("sources")
         self.number_cache: dict[str, tuple] = {}
         self.read_any = False  # a provenance table that cannot be read says so once, not once per record field
@@ -156,6 +157,8 @@ class Checker:
             return problems
         for name, t in self.records.items():
             src, quote = codes(t.frame["source_id"]), codes(t.frame["quote"])
+            reported = t.bad("source_id", "quote")
+            src, quote = np.where(reported, -1, src), np.where(reported, -1, quote)
             width = len(self.quotes[name])
             # one integer per (source, quote), -1 where either is missing: hashed once, not sorted as pairs
             key = np.where((src >= 0) & (quote >= 0), src.astype(np.int64) * width + quote, -1)
@@ -171,6 +174,26 @@ class Checker:
                                          f"archived text of {cats[src[pos]]}",
                                          "a verbatim span of the article (only whitespace may differ)", "not-verbatim"))
         return problems
+
+    def check_findings(self, findings: Typed | None) -> list[Problem]:
+        """Each finding's evidence, documented as verbatim, is in its source's article (once per distinct
+        source and evidence)."""
+        if not self.texts or findings is None or not {"source_id", "evidence"} <= set(findings.frame.columns):
+            return []
+        f = findings.frame
+        reported = findings.bad("source_id", "evidence")
+        src = np.where(reported, -1, codes(f["source_id"]))
+        ev = np.where(reported, -1, codes(f["evidence"]))
+        pairs = pd.DataFrame({"src": src, "ev": ev})
+        distinct = pairs[(pairs["src"] >= 0) & (pairs["ev"] >= 0)].drop_duplicates()
+        cats = np.asarray(f["source_id"].cat.categories.to_numpy(dtype=object), dtype=object)
+        spans = _folded(f["evidence"])[distinct["ev"].to_numpy()] if len(distinct) else np.zeros(0, dtype=object)
+        missing = self._not_in_texts(distinct["src"].to_numpy(), cats, spans)
+        bad = distinct[missing]
+        rows = np.flatnonzero(pd.MultiIndex.from_frame(pairs).isin(pd.MultiIndex.from_frame(bad))) if len(bad) else []
+        return [_problem(findings, pos, "evidence", f"{_short(f['evidence'].iloc[pos])!r} is not in the archived text "
+                         f"of {cats[src[pos]]}", "a verbatim span of the article (only whitespace may differ)",
+                         "not-verbatim") for pos in rows]
 
     # --------------------------------------------------------- provenance
     def add(self, prov: Typed) -> list[Problem]:
@@ -204,7 +227,8 @@ class Checker:
     def _belongs(self, prov, rows, sub, name, rec, field, at, known) -> list[Problem]:
         """The row names a non-empty traced field of a record of the same source; the record field is covered."""
         problems = []
-        for i in np.flatnonzero(~known & sub["record_id"].notna().to_numpy()):
+        sound = ~prov.bad(*prov.frame.columns)[rows]  # a provenance row with a cell reported says nothing more
+        for i in np.flatnonzero(~known & sub["record_id"].notna().to_numpy() & sound):
             problems.append(_problem(prov, rows[i], "record_id", f"{sub['record_id'].iloc[i]!r} is not a record of "
                                      f"{rec.file}", f"a record_id of {rec.file}",
                                      "provenance-orphan"))
@@ -215,12 +239,13 @@ class Checker:
                 cell = spread(self.filled[name][f], at, False)  # a table without rows has no cell
                 covered |= this & cell
                 self.has[name][f][at[this & cell]] = True
-        for i in np.flatnonzero(known & ~covered & sub["field"].notna().to_numpy()):
+        for i in np.flatnonzero(known & ~covered & sub["field"].notna().to_numpy() & sound):
             problems.append(_problem(prov, rows[i], "field", f"{field[i]} of {sub['record_id'].iloc[i]} is empty or "
                                      "not traced", "provenance only for non-empty traced fields", "provenance-orphan"))
         source = rec.frame["source_id"]
         theirs = pd.Series(pd.Categorical.from_codes(spread(codes(source), at, -1), dtype=source.dtype))
-        wrong = known & ~same_text(sub["source_id"], theirs) & sub["source_id"].notna().to_numpy()  # empty: reported
+        wrong = known & ~same_text(sub["source_id"], theirs) & sub["source_id"].notna().to_numpy() & sound \
+            & ~spread(rec.bad("source_id"), at, False)  # empty, or the record's own source wrong: reported
         for i in np.flatnonzero(wrong):
             problems.append(_problem(prov, rows[i], "source_id", f"evidence from {sub['source_id'].iloc[i]}, but the "
                                      f"record's source is {theirs.iloc[i]}", "the record's own source_id",
@@ -245,7 +270,8 @@ class Checker:
         if "value" not in rec.frame.columns:
             return []
         ev_codes = codes(sub["evidence"])
-        mine = np.flatnonzero(known & (field == "value") & (ev_codes >= 0))
+        reported = prov.bad(*prov.frame.columns)[rows] | spread(rec.bad("value", "unit", "quote"), at, False)
+        mine = np.flatnonzero(known & (field == "value") & (ev_codes >= 0) & ~reported)
         if not len(mine):
             return []
         single = np.full(len(ev), np.nan)  # the one number a distinct evidence text states (NaN: not exactly one)
@@ -287,7 +313,8 @@ class Checker:
         year = YEAR_FIELD[name]
         if not {year, "unit", "comparator"} <= set(rec.frame.columns):
             return []
-        mine = np.flatnonzero(known & np.isin(field, [year, "unit", "comparator"]))
+        reported = prov.bad(*prov.frame.columns)[rows] | spread(rec.bad(year, "unit", "comparator"), at, False)
+        mine = np.flatnonzero(known & np.isin(field, [year, "unit", "comparator"]) & ~reported)
         if not len(mine):
             return []
         combo = pd.DataFrame({
@@ -345,7 +372,8 @@ class Checker:
                 continue
             values = rec.frame["value"].to_numpy(dtype="float64", na_value=np.nan)
             quote_codes = codes(rec.frame["quote"])
-            for pos in np.flatnonzero(~np.isnan(values) & ~self.has[name]["value"] & (quote_codes >= 0)):
+            sound = ~rec.bad("value", "unit", "quote")
+            for pos in np.flatnonzero(~np.isnan(values) & ~self.has[name]["value"] & (quote_codes >= 0) & sound):
                 quote = self.quotes[name][[quote_codes[pos]]][0]
                 if values[pos] not in self._number(quote):
                     unit = rec.frame["unit"].iloc[pos] if "unit" in rec.frame.columns else None
