@@ -102,6 +102,9 @@ class Checker:
         self.quotes = {name: Quotes(t.frame["quote"]) for name, t in self.records.items()}
         self.has = {name: {f: np.zeros(len(t.frame), dtype=bool) for f in traced(name)}
                     for name, t in self.records.items()}
+        # records with a provenance row whose field cell was reported: which field it traces is not known, so
+        # no field of theirs is said to lack provenance (that row's one error is its field)
+        self.unsure = {name: np.zeros(len(t.frame), dtype=bool) for name, t in self.records.items()}
         # which record cells hold something to trace, worked out once rather than for every batch (a cell
         # reported already, such as a value that is not a number, holds something too)
         self.filled = {name: {f: t.frame[f].notna().to_numpy() | t.bad(f) for f in traced(name)
@@ -215,6 +218,7 @@ class Checker:
             problems += self._belongs(prov, rows, sub, name, rec, field, at, known)
             ev = _folded(sub["evidence"])
             ev_rows = spread(ev, codes(sub["evidence"]), None)
+            ev_rows[prov.bad("evidence")[rows]] = None  # reported already: not searched for as well
             quotes = self.quotes[name][spread(codes(rec.frame["quote"]), at, -1)]
             inside = np.fromiter((e is not None and q is not None and e in q for e, q in zip(ev_rows, quotes)),
                                  dtype=bool, count=len(rows))
@@ -228,6 +232,7 @@ class Checker:
         """The row names a non-empty traced field of a record of the same source; the record field is covered."""
         problems = []
         sound = ~prov.bad(*prov.frame.columns)[rows]  # a provenance row with a cell reported says nothing more
+        self.unsure[name][at[known & prov.bad("field")[rows]]] = True
         for i in np.flatnonzero(~known & sub["record_id"].notna().to_numpy() & sound):
             problems.append(_problem(prov, rows[i], "record_id", f"{sub['record_id'].iloc[i]!r} is not a record of "
                                      f"{rec.file}", f"a record_id of {rec.file}",
@@ -363,7 +368,7 @@ class Checker:
             for f in traced(name) if self.read_any else ():
                 if f not in self.filled[name]:
                     continue
-                cell = self.filled[name][f] & rec.frame["record_id"].notna().to_numpy()
+                cell = self.filled[name][f] & rec.frame["record_id"].notna().to_numpy() & ~self.unsure[name]
                 for pos in np.flatnonzero(cell & ~self.has[name][f]):
                     problems.append(_problem(rec, pos, f, f"no provenance row for {f}",
                                              f"a row in provenance.csv for ({name}, {rec.frame['record_id'].iloc[pos]}, "
