@@ -102,6 +102,16 @@ def check(desc: Descriptor) -> list[Problem]:
                 for v in values:
                     if isinstance(v, bool) or not isinstance(v, (str, int, float)):
                         problem(at, f"{key} value {v!r} cannot be written in SQL", "text or a number")
+        for fk in res.foreign_keys:
+            parent = desc.resources.get(fk.resource)
+            if parent is None:
+                continue  # descriptor.check reports it
+            unique = len(fk.ref_fields) == 1 and fk.ref_fields[0] in parent.field_names \
+                and parent.field(fk.ref_fields[0]).constraints.get("unique")
+            if fk.ref_fields != parent.primary_key and not unique:
+                problem(f"{where}.foreignKeys", f"foreign key {list(fk.fields)} references {fk.resource}."
+                        f"{list(fk.ref_fields)}, neither its primary key nor a unique field",
+                        "a reference to a key, which SQLite needs (a repeated value there is refused)")
     for path, text in _texts(desc.raw, ""):
         if has_control(text):
             problem(path or None, f"text {text[:40]!r} holds a control character that an Excel file cannot carry",
