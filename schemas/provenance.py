@@ -350,7 +350,7 @@ class Checker:
             elif f == "comparator" and method == "stated" and comp is not None and comp != "=" \
                     and not numbers.states_hedge(evidence, comp):
                 bad.append((*key, f"has no hedge meaning {comp!r}",
-                            f"a hedge word for {comp!r} (e.g. {numbers.HEDGES[comp].split('|')[0]})"))
+                            f"a hedge word for {comp!r} (e.g. {numbers.COMPARATOR_WORDS[comp]})"))
         if not bad:
             return []
         flagged = combo.assign(row=mine).merge(pd.DataFrame(bad, columns=[*combo.columns, "message", "expected"]),
