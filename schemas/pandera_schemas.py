@@ -331,6 +331,8 @@ def _definitions(typed: dict[str, Typed]) -> pd.DataFrame:
     if t is None or not all(c in t.frame.columns for c in cols):
         return pd.DataFrame(columns=cols).set_index("indicator")
     defs = t.frame[cols].astype({c: object for c in ("indicator", "unit", "relation", "relates_to")})
+    # a definition with a cell reported already is no rule for its records: they are not judged by it
+    defs = defs[~t.bad(*cols)]
     return defs.dropna(subset=["indicator"]).drop_duplicates("indicator").set_index("indicator")
 
 
@@ -521,6 +523,8 @@ def parent_cycles(df: pd.DataFrame) -> np.ndarray:
 
 def _finding_rules(typed) -> list[Rule]:
     ids = [typed[n].frame["record_id"] for n in RECORD_TABLES if n in typed and "record_id" in typed[n].frame.columns]
+    # a record_id reported already may be the one a finding names: no record is then said to be unknown
+    unsure = any(typed[n].bad("record_id").any() for n in RECORD_TABLES if n in typed)
     sources = set(typed["sources"].frame["source_id"].dropna()) if "sources" in typed \
         and "source_id" in typed["sources"].frame.columns else set()
 
@@ -547,7 +551,7 @@ def _finding_rules(typed) -> list[Rule]:
                          index=df.index, dtype=bool)
 
     return [
-        Rule("records", ("records",), lambda df: unknown_records_of(df["records"]).map(len) == 0,
+        Rule("records", ("records",), lambda df: (unknown_records_of(df["records"]).map(len) == 0) | unsure,
              lambda r: (f"names record(s) that exist in neither indicators.csv nor targets.csv: "
                         f"{' '.join(unknown_records(r['records']))}", "record_ids of indicators.csv or targets.csv")),
         Rule("other_sources", ("other_sources", "source_id"),

@@ -105,6 +105,9 @@ class Checker:
         # records with a provenance row whose field cell was reported: which field it traces is not known, so
         # no field of theirs is said to lack provenance (that row's one error is its field)
         self.unsure = {name: np.zeros(len(t.frame), dtype=bool) for name, t in self.records.items()}
+        # and fields of a record table traced by a provenance row whose resource or record_id was reported:
+        # which record it traces is not known, so no record is said to lack provenance for those fields
+        self.unsure_fields: dict[str, set] = {name: set() for name in self.records}
         # which record cells hold something to trace, worked out once rather than for every batch (a cell
         # reported already, such as a value that is not a number, holds something too)
         self.filled = {name: {f: t.frame[f].notna().to_numpy() | t.bad(f) for f in traced(name)
@@ -120,9 +123,11 @@ class Checker:
         s = self.sources
         if self.archive is None or s is None or not {"source_id", "archive_file", "sha256"} <= set(s.frame.columns):
             return problems
+        reported = s.bad("archive_file")
+        digest_reported = s.bad("sha256")
         for pos, (sid, name, digest) in enumerate(s.frame[["source_id", "archive_file", "sha256"]]
                                                   .astype(object).itertuples(index=False)):
-            if pd.isna(sid) or pd.isna(name):
+            if pd.isna(sid) or pd.isna(name) or reported[pos]:
                 continue
             path = self.archive / name
             if not path.is_file():
@@ -131,7 +136,7 @@ class Checker:
                 continue
             data = path.read_bytes()
             actual = hashlib.sha256(data).hexdigest()
-            if not pd.isna(digest) and actual != digest:  # an empty sha256 is the required check's to report
+            if not pd.isna(digest) and actual != digest and not digest_reported[pos]:  # else reported already
                 problems.append(_problem(s, pos, "sha256",
                                          f"the archived text {name} has SHA-256 {actual}, not the one recorded",
                                          "the SHA-256 of the archived file (the text changed, or the wrong file)",
@@ -172,6 +177,7 @@ class Checker:
             missing[real] = self._not_in_texts(pairs[real] // width, cats, self.quotes[name][pairs[real] % width])
             if not missing.any():
                 continue
+            t.mark("quote", missing[pair_of])  # its value's evidence is then not looked for in it
             for pos in np.flatnonzero(missing[pair_of]):
                 problems.append(_problem(t, pos, "quote", f"{_short(self.quotes[name][[quote[pos]]][0])!r} is not in the "
                                          f"archived text of {cats[src[pos]]}",
@@ -207,6 +213,10 @@ class Checker:
         self.read_any = True
         problems = []
         resource = texts(p["resource"])
+        lost = prov.bad("resource", "record_id")
+        for name in self.records:
+            self.unsure_fields[name].update(texts(p["field"])[lost & ((resource == name) | prov.bad("resource"))]
+                                            .tolist())
         for name, rec in self.records.items():
             rows = np.flatnonzero(resource == name)
             if not len(rows):
@@ -233,7 +243,8 @@ class Checker:
         problems = []
         sound = ~prov.bad(*prov.frame.columns)[rows]  # a provenance row with a cell reported says nothing more
         self.unsure[name][at[known & prov.bad("field")[rows]]] = True
-        for i in np.flatnonzero(~known & sub["record_id"].notna().to_numpy() & sound):
+        unsure = rec.bad("record_id").any()  # a record_id reported already may be the one this row names
+        for i in np.flatnonzero(~known & sub["record_id"].notna().to_numpy() & sound & ~unsure):
             problems.append(_problem(prov, rows[i], "record_id", f"{sub['record_id'].iloc[i]!r} is not a record of "
                                      f"{rec.file}", f"a record_id of {rec.file}",
                                      "provenance-orphan"))
@@ -366,9 +377,10 @@ class Checker:
         problems = []
         for name, rec in self.records.items():
             for f in traced(name) if self.read_any else ():
-                if f not in self.filled[name]:
+                if f not in self.filled[name] or f in self.unsure_fields[name]:
                     continue
-                cell = self.filled[name][f] & rec.frame["record_id"].notna().to_numpy() & ~self.unsure[name]
+                cell = self.filled[name][f] & rec.frame["record_id"].notna().to_numpy() & ~self.unsure[name] \
+                    & ~rec.bad("record_id")
                 for pos in np.flatnonzero(cell & ~self.has[name][f]):
                     problems.append(_problem(rec, pos, f, f"no provenance row for {f}",
                                              f"a row in provenance.csv for ({name}, {rec.frame['record_id'].iloc[pos]}, "

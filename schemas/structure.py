@@ -149,6 +149,10 @@ def foreign_keys(desc: Descriptor, t: Typed, typed: dict[str, Typed]) -> list[Pr
         if other is None or not all(c in t.frame.columns for c in fk.fields) \
                 or not all(c in other.frame.columns for c in fk.ref_fields):
             continue
+        if other.bad(*fk.ref_fields).any():
+            # a key there is reported already: which value it should hold is unknown, so a reference found
+            # nowhere may be to it; the key's error is the one error (fixed, the check runs again)
+            continue
         here = t.frame[list(fk.fields)]
         present = here.notna().all(axis=1).to_numpy() & ~t.bad(*fk.fields)  # a cell already reported: not looked up
         if len(fk.fields) == 1:
