@@ -10,6 +10,7 @@ from .results import Result, Size, Timing
 
 MILLION = 1_000_000
 MEMORY_LIMIT_MIB = 1.5e9 / 2 ** 20  # 1.5 GB, as the issue states it
+FLOOR_LIMIT = 4.0  # at a million records, ours at most this many times the time to only parse the files
 DOCS_LIMIT_S = 120.0
 
 
@@ -27,6 +28,9 @@ def targets(r: Result) -> list[tuple[str, str, str]]:
         ("at 1,000,000 records our validator peaks under 1.5 GB", big_why,
          lambda: (big.ours.peak_mib < MEMORY_LIMIT_MIB,
                   f"{big.ours.peak_mib:,.0f} MiB ({big.ours.peak_mib * 2 ** 20 / 1e9:.2f} GB)")),
+        (f"at 1,000,000 records our validator takes at most {FLOOR_LIMIT:g} times the parse floor",
+         big_why or _floor_why(big),
+         lambda: _ratio(big.ours.median, big.floor.median, FLOOR_LIMIT, 1)),
         ("on the real package our validator is within 2x of frictionless", ours.failure or fl.failure,
          lambda: _ratio(ours.median, fl.median, 2, 2)),
         ("the docs build at 10,000 records takes under 2 minutes", "" if 10_000 in docs else _docs_why(r, 10_000),
@@ -55,6 +59,13 @@ def _ratio(a: float, b: float, limit: float, digits: int) -> tuple[bool, str]:
     return ratio <= limit, f"{a:.{digits}f} s / {b:.{digits}f} s = {ratio:.2f}"
 
 
+def _floor_why(size: Size) -> str:
+    """Why the parse floor of `size` cannot be judged ('' when it can)."""
+    if size.floor is None or not size.floor.runs:
+        return "the parse floor was not measured"
+    return size.floor.failure or ""
+
+
 def _growth(large: float, small: float) -> tuple[bool, str]:
     growth = large / small
     return growth <= 10, f"{large:.1f} s / {small:.1f} s = {growth:.1f}x"
@@ -66,7 +77,7 @@ def _caught(scored: list) -> tuple[bool, str]:
 
 
 def console(r: Result) -> str:
-    parts = [_speed_table(r), "", _docs_table(r), "", _detection_table(r), "", "Targets:"]
+    parts = [_speed_table(r), "", _floor_table(r), "", _docs_table(r), "", _detection_table(r), "", "Targets:"]
     parts += [f"  {status:>12}  {text}: {figures}" for text, status, figures in targets(r)]
     return "\n".join(parts) + "\n"
 
@@ -88,6 +99,16 @@ def markdown(r: Result) -> str:
         "the same run; the targets are judged on wall time, as the issue states them.",
         "",
         _speed_table(r),
+        "",
+        "### Against the cost of parsing the files",
+        "",
+        "The parse floor is the time to only parse the same files, in the same run: `python -m benchmark.floor PKG` "
+        "reads every CSV with pyarrow's multi-threaded reader (all cores), every column as text, and checks nothing; "
+        "like the validators it is a child process, so it pays the interpreter's start and pyarrow's import. No "
+        "validator can be faster than reading its input: *ours / floor* says how many times that cost our checks "
+        "take. *Cores busy* is CPU time over wall time (medians): how much of the machine each one used.",
+        "",
+        _floor_table(r),
         "",
         "### Where our validator's time goes",
         "",
@@ -144,6 +165,29 @@ def _speed_row(label: str, records: int, rows: int, ours: Timing, fl: Timing) ->
             f"{ours.peak_mib:,.0f}", _time(fl), f"{fl.cpu_median:.2f}", f"{fl.peak_mib:,.0f}",
             f"{ours.median / fl.median:.2f}", f"{ours.cpu_median / fl.cpu_median:.2f}",
             f"{ours.peak_mib / fl.peak_mib:.2f}"]
+
+
+def _floor_table(r: Result) -> str:
+    head = ["package", "records", "rows", "parse floor: median s (range)", "floor: CPU s", "floor: cores busy",
+            "floor: peak MiB", "ours: median s", "ours: cores busy", "time ours / floor"]
+    rows = [_floor_row("real (data/)", sum(r.real_rows.get(n, 0) for n in RECORD_TABLES), sum(r.real_rows.values()),
+                       r.real["ours"], r.real.get("floor"))]
+    rows += [_floor_row("synthetic", s.records, sum(s.rows.values()), s.ours, s.floor) for s in r.sizes]
+    return _table(head, rows)
+
+
+def _floor_row(label: str, records: int, rows: int, ours: Timing, floor: Timing | None) -> list[str]:
+    start = [label, f"{records:,}", f"{rows:,}"]
+    if floor is None or not floor.runs:
+        return start + ["not measured", "", "", "", "", "", ""]
+    if floor.failure:
+        return start + [floor.failure, "", "", "", "", "", ""]
+    mine = ["", "", ""] if ours.failure else [f"{ours.median:.2f}", _cores(ours), f"{ours.median / floor.median:.1f}"]
+    return start + [_time(floor), f"{floor.cpu_median:.2f}", _cores(floor), f"{floor.peak_mib:,.0f}", *mine]
+
+
+def _cores(t: Timing) -> str:
+    return f"{t.cpu_median / t.median:.2f}"
 
 
 def _steps_table(r: Result) -> str:
@@ -219,9 +263,10 @@ def _method(r: Result) -> list[str]:
         "SHA-256 sources.csv records. Undamaged, a package is valid under both validators (tests/test_synthetic.py).",
         "Ours: `python scripts/validate.py PKG --archive ARCHIVE --format json`, all four layers with the archive. "
         "frictionless: `frictionless validate PKG/datapackage.json --json`, with its default limit of 1,000 errors "
-        "per resource: the seeded errors are far fewer, so it reads every row.",
-        f"Runs per size: {runs}; real package: {real_runs}. In each run the two validators go one after the other, "
-        "the first of them alternating from run to run. The docs build (`scripts/docs.py build --root PKG "
+        "per resource: the seeded errors are far fewer, so it reads every row. Parse floor: `python -m "
+        "benchmark.floor PKG`, the same files parsed by pyarrow and nothing checked.",
+        f"Runs per size: {runs}; real package: {real_runs}. In each run the two validators and the parse floor go one "
+        "after the other, their order reversed from run to run. The docs build (`scripts/docs.py build --root PKG "
         "--site-dir SITE --archive ARCHIVE`) runs on the undamaged package of its size.",
         "Each run is a child process: wall time from start to exit, peak memory from the kernel's account of the "
         "child when it is reaped (os.wait4 ru_maxrss; CPU time from ru_utime + ru_stime of the same account), never "

@@ -58,6 +58,7 @@ class Size:
     frictionless: Timing
     seeded: list[seeded.Seeded]
     found: dict[str, detection.Detection]  # tool -> what its first run's report caught
+    floor: Timing | None = None  # only parsing the same files (benchmark.floor)
 
 
 @dataclass
@@ -71,7 +72,7 @@ class Docs:
 class Result:
     machine: dict[str, str]
     real_rows: dict[str, int]
-    real: dict[str, Timing]
+    real: dict[str, Timing]  # ours, frictionless, and the parse floor
     sizes: list[Size]
     docs: list[Docs]
     runs: dict[int, int]

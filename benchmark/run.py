@@ -17,13 +17,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.csv as pacsv
-
-from schemas import descriptor
 from schemas.report import TIMINGS
 
-from . import detection, machine, measure, report, seeded, synthetic
+from . import detection, floor, machine, measure, report, seeded, synthetic
 from .results import Docs, Result, Size, Timing
 
 REPO = Path(__file__).resolve().parent.parent
@@ -70,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _say(f"benchmark in {work}: sizes {args.sizes}, runs {runs}, docs at {args.docs_sizes}")
         real = _pair(REPO, args.archive, args.runs or REAL_RUNS, work / "real", args.timeout, expected_exit=0)
-        real_rows = _rows(REPO)
+        real_rows = floor.parse(REPO)
         sizes = [_size(n, runs[n], work, args) for n in args.sizes]
         # last, so that the validators' figures never wait on the docs build
         docs = [_docs(n, _runs(n, args), work, args) for n in args.docs_sizes]
@@ -112,18 +108,20 @@ def _size(n: int, runs: int, work: Path, args) -> Size:
             found[tool] = detection.score(errors, places, sees_all)
     if args.workdir is None:
         shutil.rmtree(here, ignore_errors=True)
-    return Size(n, rows, records, pair["ours"], pair["frictionless"], errors, found)
+    return Size(n, rows, records, pair["ours"], pair["frictionless"], errors, found, pair["floor"])
 
 
 def _pair(root: Path, archive: Path, runs: int, out: Path, timeout: float, expected_exit: int) -> dict[str, Timing]:
-    """Both validators on the same package, alternating which runs first."""
+    """Both validators on the same package, alternating which runs first, and the parse floor beside them."""
     out.mkdir(parents=True, exist_ok=True)
     cmds = {"ours": [sys.executable, str(REPO / "scripts" / "validate.py"), str(root), "--archive", str(archive),
                      "--format", "json", "--timings"],
             # the default error limit (1,000 per resource) is far above the seeded errors: every row is read
             "frictionless": [str(Path(sys.executable).parent / "frictionless"), "validate",
-                             str(root / "datapackage.json"), "--json"]}
-    timings = {tool: Timing(tool, expected_exit=expected_exit) for tool in cmds}
+                             str(root / "datapackage.json"), "--json"],
+            # the same files only parsed (benchmark.floor): it checks nothing, so it exits 0 whatever they hold
+            "floor": [sys.executable, "-m", "benchmark.floor", str(root)]}
+    timings = {tool: Timing(tool, expected_exit=0 if tool == "floor" else expected_exit) for tool in cmds}
     for i in range(1, runs + 1):
         order = list(cmds) if i % 2 else list(reversed(cmds))
         for tool in order:
@@ -179,13 +177,6 @@ def timings_of(path: Path) -> dict[str, float]:
                 return {}
             return got if isinstance(got, dict) else {}
     return {}
-
-
-def _rows(root: Path) -> dict[str, int]:
-    """Rows of each resource of the package at `root`, as CSV records (a quoted line break stays in its row)."""
-    return {name: pacsv.read_csv(root / r.path, convert_options=pacsv.ConvertOptions(
-        column_types={f: pa.string() for f in r.field_names})).num_rows
-        for name, r in descriptor.load(root).resources.items()}
 
 
 def _ints(text: str) -> tuple[int, ...]:

@@ -88,8 +88,11 @@ def build(n_records: int, seed: int = 0) -> Package:
                                      for i in range(len(sources))])
     sources["archive_file"] = [f"{i:06d}_{h[:16]}.txt" for i, h in enumerate(sources["sha256"])]
     findings = _findings(st, records)
+    # the headline's month and year are the article's date, not a figure: set aside, as the real articles' dates are
+    set_aside = pd.DataFrame({"source_id": sources["source_id"], "span": sources["title"], "reason": "publication_date",
+                              "note": "The month the article appeared, in its headline."})
     frames = {"sources": sources, "regions": regions, "indicator_definitions": defs, "indicators": records[0],
-              "targets": records[1], "provenance": prov, "findings": findings}
+              "targets": records[1], "provenance": prov, "findings": findings, "set_aside": set_aside}
     tables = {name: _arrow(frames[name], res) for name, res in desc.resources.items() if name in frames}
     definitions = desc.root / desc.resources["indicator_definitions"].path
     return Package(desc, tables, dict(zip(sources["archive_file"], texts)),

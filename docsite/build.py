@@ -39,15 +39,16 @@ class Built:
 
 
 def build(root: Path | str = PROJECT, site_dir: Path | str | None = None, archive: Path | str | None = None,
-          config_file: Path | str = CONFIG, verbose: bool = False) -> Built:
-    """Build the docs of the package at `root` into `site_dir` (default: site/ beside mkdocs.yml).
+          config_file: Path | str = CONFIG, verbose: bool = False, cache_dir: Path | str | None = None) -> Built:
+    """Build the docs of the package at `root` into `site_dir` (default: site/ beside mkdocs.yml); with
+    `cache_dir`, reuse the validation kept there if it is of the same bytes (schemas.cache).
 
     Raises package.InvalidPackage, descriptor.UnusableInput, SiteError or a mkdocs MkDocsException."""
     start = time.perf_counter()
     config_file = Path(config_file)
     site_dir = Path(site_dir) if site_dir else config_file.parent / "site"
     _check_replaceable(site_dir)
-    pkg = package.load(root, archive)
+    pkg = package.load(root, archive, cache_dir)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     # beside the site, so that the final move is a rename on one file system
     tmp = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))

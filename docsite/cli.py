@@ -1,4 +1,4 @@
-"""Build or preview the documentation site: `china-ai-docs` or `python scripts/docs.py build|serve [--root DIR] [--archive DIR]`.
+"""Build or preview the documentation site: `china-ai-docs` or `python scripts/docs.py build|serve [--root DIR] [--archive DIR] [--cache DIR]`.
 
 build: validate the package, generate the pages and charts, run `mkdocs build --strict` into a temporary
 folder, audit the links and the provenance of every record, then replace --site-dir (default site/).
@@ -27,13 +27,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--archive", help="folder of archived article texts; without it quotes are not checked")
     parser.add_argument("--site-dir", help="where to build (default: site/ beside mkdocs.yml)")
     parser.add_argument("--dev-addr", help="serve: address to listen on (default 127.0.0.1:8000)")
+    parser.add_argument("--cache", metavar="DIR",
+                        help="build: reuse the validation kept in DIR if it is of the same bytes, else keep this one there")
     parser.add_argument("-v", "--verbose", action="store_true", help="build: show MkDocs' progress too")
     args = parser.parse_args(argv)
     try:
         if args.command == "serve":
             site.serve(args.root, args.archive or None, dev_addr=args.dev_addr)
             return 0
-        built = site.build(args.root, args.site_dir, args.archive or None, verbose=args.verbose)
+        built = site.build(args.root, args.site_dir, args.archive or None, verbose=args.verbose,
+                           cache_dir=args.cache)
     except UnusableInput as exc:
         print(f"unusable input: {exc}", file=sys.stderr)
         return 2

@@ -8,6 +8,7 @@ mkdocs.yml, without the archive).
 """
 from __future__ import annotations
 
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from mkdocs.structure.pages import Page as MkPage
 
 from schemas.descriptor import UnusableInput
 
-from . import package
+from . import not_found, package
 from .generate import Site, context
 from .markup import BEGIN, END, esc
 
@@ -47,6 +48,7 @@ def prepare(root: Path | None = None, archive: Path | None = None, pkg: package.
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _site
+    _quiet_jieba()
     project = Path(config.config_file_path).parent
     try:
         pkg, _request.pkg = _request.pkg, None
@@ -110,7 +112,39 @@ def on_page_content(html: str, page: MkPage, config: MkDocsConfig, files: Files)
     return out
 
 
+# The theme's search box is a dialog without a name; screen readers announce it by this one.
+_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+_NAMED_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">'
+
+
+def on_post_page(output: str, page: MkPage, config: MkDocsConfig) -> str:
+    return _name_search_dialog(output, page.file.src_uri)
+
+
+def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
+    if template_name != "404.html":
+        return output
+    return not_found.anywhere(_name_search_dialog(output, template_name))
+
+
+def _name_search_dialog(html: str, where: str) -> str:
+    if html.count(_SEARCH_DIALOG) != 1:
+        raise PluginError(f"{where}: expected the theme's search dialog once, as {_SEARCH_DIALOG!r}, to name it; "
+                          "the theme's markup has changed")
+    return html.replace(_SEARCH_DIALOG, _NAMED_SEARCH_DIALOG)
+
+
 def _refuse_clash(files: Files, uri: str) -> None:
     if files.get_file_from_path(uri) is not None:
         raise PluginError(f"docs/{uri} is in the way of a generated page or file of the same path; expected "
                           "docs/ to hold hand-written pages only (the generated ones are made at build time)")
+
+
+def _quiet_jieba() -> None:
+    """The search plugin's Chinese segmenter announces its dictionary on stderr at every build: only its
+    warnings are worth a line of the build's output."""
+    try:
+        import jieba
+    except ImportError:  # the search then indexes Chinese unsegmented; the browser test says so
+        return
+    jieba.setLogLevel(logging.WARNING)

@@ -45,13 +45,18 @@ def tag(name: str, content: str = "", **attrs) -> str:
     return f"<{name}{attr}>{content}</{name}>"
 
 
-def table(headers: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
+def table(headers: Iterable[str], rows: Iterable[Iterable[str]], stack: bool = False) -> str:
     """A table whose header texts are escaped here and whose cells are HTML already.
 
-    No class attribute: the theme styles (and scrolls) only tables without one."""
+    No class attribute: the theme styles (and scrolls) only tables without one. A table of words rather than
+    figures is `stack`ed: on a narrow screen each row becomes a block of labelled lines (aidata.css), where a
+    table of figures scrolls sideways in its own box."""
+    headers = list(headers)
+    label = (lambda i: f' data-label="{esc(headers[i])}"') if stack else (lambda i: "")
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-    body = "\n".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>"
+    body = "\n".join("<tr>" + "".join(f"<td{label(i)}>{c}</td>" for i, c in enumerate(row)) + "</tr>"
+                     for row in rows)
+    return f"<table{' data-stack' if stack else ''}><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>"
 
 
 def dl(pairs) -> str:
@@ -96,3 +101,8 @@ def external(url) -> str:
 
 def code(value) -> str:
     return f"<code>{esc(value)}</code>" if not missing(value) else ""
+
+
+def digest(value) -> str:
+    """A checksum: 64 characters with no place to break, so it may break anywhere rather than widen the page."""
+    return tag("code", esc(value), class_="aidata-hash") if not missing(value) else ""

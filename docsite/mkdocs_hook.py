@@ -7,6 +7,7 @@ from pathlib import Path
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
-from docsite.hooks import on_config, on_files, on_page_content, on_page_markdown  # noqa: E402
+from docsite.hooks import (  # noqa: E402
+    on_config, on_files, on_page_content, on_page_markdown, on_post_page, on_post_template)
 
-__all__ = ["on_config", "on_files", "on_page_content", "on_page_markdown"]
+__all__ = ["on_config", "on_files", "on_page_content", "on_page_markdown", "on_post_page", "on_post_template"]

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from schemas import descriptor
+from schemas import cache, descriptor
+from schemas.completeness import TABLE as SET_ASIDE
 from schemas.report import Finding, Report
-from schemas.validate import validate
 
 RECORD_TABLES = descriptor.RECORD_TABLES
 RECORD_COLUMNS = ["resource", "record_id", "region_id", "indicator", "year", "value", "unit", "comparator",
@@ -61,6 +61,7 @@ class Package:
     records: pd.DataFrame  # observed figures then targets, RECORD_COLUMNS
     curated: pd.DataFrame  # findings.csv
     evidence: dict[tuple[str, str], list[Evidence]] = field(repr=False)
+    set_aside: pd.DataFrame | None = None  # set_aside.csv: the numbers of the articles that are not figures
 
     @property
     def computed(self) -> Sequence[Finding]:
@@ -106,10 +107,11 @@ class Package:
         self.labels = dict(zip(self.definitions["indicator"], self.definitions["label"]))
 
 
-def load(root: Path | str, archive: Path | str | None = None) -> Package:
-    """Validate the package at `root` and index it; raise InvalidPackage or descriptor.UnusableInput."""
+def load(root: Path | str, archive: Path | str | None = None, cache_dir: Path | str | None = None) -> Package:
+    """Validate the package at `root` (or reuse the validation kept in `cache_dir` if it is of the same bytes:
+    schemas.cache) and index it; raise InvalidPackage or descriptor.UnusableInput."""
     root = Path(root)
-    report = validate(root, archive)
+    report = cache.validate(root, archive, cache_dir)
     if not report.valid:
         raise InvalidPackage(report)
     desc = descriptor.load(root)
@@ -125,7 +127,8 @@ def load(root: Path | str, archive: Path | str | None = None) -> Package:
                    sources=t["sources"].set_index("source_id", drop=False),
                    regions=t["regions"].set_index("region_id", drop=False),
                    definitions=t["indicator_definitions"].set_index("indicator", drop=False),
-                   records=records, curated=t["findings"], evidence=_evidence(t["provenance"]))
+                   records=records, curated=t["findings"], evidence=_evidence(t["provenance"]),
+                   set_aside=t.get(SET_ASIDE))
 
 
 def _records(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -53,7 +53,10 @@ class Links:
         if not self.pkg.has_record(record_id):
             return code(record_id) + " (not in the package)"
         rec = self.pkg.record(record_id)
-        return self.to(paths.source(rec.source_id), code(record_id), record_id)
+        # a record_id may break after an underscore too: its longest part between hyphens
+        # ("computing_power_share_of_national") would otherwise set the width of a table's last column
+        shown = f"<code>{'_<wbr>'.join(esc(part) for part in record_id.split('_'))}</code>"
+        return self.to(paths.source(rec.source_id), shown, record_id)
 
     def source(self, source_id: str, anchor: str | None = None) -> str:
         return self.to(paths.source(source_id), esc(publisher_name(self.pkg.publishers[source_id])), anchor)

@@ -16,9 +16,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from schemas import descriptor
+from schemas import cache, descriptor
 from schemas.report import Problem, Report
-from schemas.validate import validate
 
 from . import citation, exports, swap, versions, zipfiles
 from .distfiles import archive_name, sha256, stem, sums_name, sums_text, under
@@ -122,8 +121,10 @@ def _artifacts(paths: list[Path]) -> list[Artifact]:
     return [Artifact(f, f.stat().st_size, sha256(f)) for p in paths for f in under(p)]
 
 
-def build(root: Path | str = ".", dist: Path | str | None = None, archive: Path | str | None = None) -> Release:
-    """Validate the package at `root` and release it into `dist` (default `root`/dist).
+def build(root: Path | str = ".", dist: Path | str | None = None, archive: Path | str | None = None,
+          cache_dir: Path | str | None = None) -> Release:
+    """Validate the package at `root` and release it into `dist` (default `root`/dist); with `cache_dir`, reuse
+    the validation kept there if it is of the same bytes (schemas.cache).
 
     Raises Refused (nothing written) or descriptor.UnusableInput (no readable descriptor).
     """
@@ -131,7 +132,7 @@ def build(root: Path | str = ".", dist: Path | str | None = None, archive: Path 
     root = Path(root)
     dist = Path(dist) if dist is not None else root / "dist"
     desc = descriptor.load(root)
-    report = validate(root, archive)
+    report = cache.validate(root, archive, cache_dir)
     if not report.valid:
         raise Refused(report.to_text() + REFUSED.format(why=f"the package is invalid ({len(report.problems)} "
                                                              "error(s) above)"))

@@ -1,4 +1,7 @@
-"""Validate the data package: `china-ai-validate` or `python scripts/validate.py [ROOT] [--archive DIR] [--format text|json]`.
+"""Validate the data package: `china-ai-validate` or `python scripts/validate.py [ROOT] [--archive DIR] [--format text|json] [--cache DIR]`.
+
+It writes no file, unless given --cache DIR: then it keeps its validation there, and reuses it while the same
+bytes are validated again (schemas/cache.py), as `make` does for the release and the docs.
 
 Exit status: 0 valid, 1 invalid, 2 unusable input (no readable descriptor, no
 archive folder where one was named) or an internal error of the validator.
@@ -31,9 +34,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--timings", action="store_true",
                         help="afterwards, print to stderr the seconds each layer took, as JSON")
+    parser.add_argument("--cache", metavar="DIR",
+                        help="keep this validation in DIR, and reuse the one kept there if the files, the archive and "
+                             "the validator are byte for byte the same (default: no cache, no file written)")
     args = parser.parse_args(argv)
     standard = None
     try:
+        if args.cache:
+            return _cached(args, started)
         # The official descriptor check runs in a second process: started before the half second of
         # importing pandas and pandera, it is done by the time the tables are.
         standard = descriptor.start_standard_check(args.root)
@@ -46,6 +54,22 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         _reap(standard)
         return _internal_error(exc)
+    return _write(report, args, started)
+
+
+def _cached(args, started: float) -> int:
+    """The run with --cache: the kept report when its key matches, else a validation that is then kept."""
+    from . import cache
+
+    # the report alone is printed: the tables are the release's and the site's
+    report, reused = cache.reuse_or_validate(args.root, args.archive or None, args.cache, tables=False)
+    if reused:
+        print(f"validate: the same bytes were validated before; the report kept in {args.cache} is reused",
+              file=sys.stderr)
+    return _write(report, args, started)
+
+
+def _write(report, args, started: float) -> int:
     writing = time.perf_counter()
     try:
         (report.write_json if args.format == "json" else report.write_text)(sys.stdout)

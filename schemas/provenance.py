@@ -8,7 +8,9 @@ from elsewhere in the article is searched for in the whole text.
 
 Always: the value's evidence reads as exactly the record's value, with its
 scale word, inside the record's quote (so the quote states the value); a
-record without value evidence has its quote read instead. Stated years,
+record without value evidence has its quote read instead. Words with no
+number may state a value too ("the largest" is rank 1, "free of charge" is a
+price of 0: `values_in_words`). Stated years,
 hedges and units are in their evidence; every field of every record has a
 provenance row from the record's own source, and every provenance row belongs
 to a field of a record.
@@ -25,7 +27,8 @@ import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
-from . import numbers
+from . import completeness, numbers, values_in_words
+from .completeness import short as _short
 from .descriptor import RECORD_TABLES, TRACED, YEAR_FIELD
 from .frames import arrow, codes, fold, row_of, same_text, spread, texts
 from .report import Problem
@@ -115,11 +118,13 @@ class Checker:
         self.sources = typed.get("sources")
         self.number_cache: dict[str, tuple] = {}
         self.read_any = False  # a provenance table that cannot be read says so once, not once per record field
+        self.set_aside = typed.get(completeness.TABLE)
+        self.ledger: completeness.Ledger | None = None  # with the archive: which article numbers are traced
 
     # ------------------------------------------------------------ archive
     def check_archive(self) -> list[Problem]:
         """Read each archived text once: its SHA-256 against sources.csv, then its folded text."""
-        problems = []
+        problems, articles = [], {}
         s = self.sources
         if self.archive is None or s is None or not {"source_id", "archive_file", "sha256"} <= set(s.frame.columns):
             return problems
@@ -142,10 +147,13 @@ class Checker:
                                          "the SHA-256 of the archived file (the text changed, or the wrong file)",
                                          "checksum-mismatch"))
             try:
-                self.texts[sid] = fold(data.decode("utf-8"))
+                articles[sid] = completeness.Article(sid, name, data.decode("utf-8"))
             except UnicodeDecodeError as exc:
                 problems.append(_problem(s, pos, "archive_file", f"{name} is not UTF-8 ({exc.reason})",
                                          "UTF-8 text", "archive-encoding"))
+                continue
+            self.texts[sid] = articles[sid].text
+        self.ledger = completeness.Ledger(articles)
         return problems
 
     def _not_in_texts(self, source_codes: np.ndarray, source_cats: np.ndarray, spans: np.ndarray) -> np.ndarray:
@@ -234,6 +242,7 @@ class Checker:
                                  dtype=bool, count=len(rows))
             if self.texts:
                 problems += self._verbatim(prov, rows, sub, ev_rows, inside)
+                self._cite(sub, known, ev_rows, quotes, inside)
             problems += self._values(prov, rows, sub, rec, field, at, known, ev, inside)
             problems += self._field_words(prov, rows, sub, name, rec, field, at, known)
         return problems
@@ -280,6 +289,16 @@ class Checker:
                          f"{cats[codes(sub['source_id'])[i]]}", "a verbatim span of the article (only whitespace may "
                          "differ)", "not-verbatim") for i in outside[missing]]
 
+    def _cite(self, sub, known, ev_rows, quotes, inside) -> None:
+        """Tell the completeness ledger where the evidence of each traced field stands: inside its record's
+        quote when it lies there, else anywhere in the article."""
+        cats = sub["evidence"].cat.categories
+        may = np.asarray(pc.match_substring_regex(arrow(cats), numbers.MAY_STATE).to_numpy(zero_copy_only=False),
+                         dtype=bool) if len(cats) else np.zeros(0, dtype=bool)
+        has = np.flatnonzero(known & spread(may, codes(sub["evidence"]), False))  # evidence stating no number covers none
+        quoted = np.where(inside[has], quotes[has], None)
+        self.ledger.cite(zip(texts(sub["source_id"])[has], ev_rows[has], quoted))
+
     def _values(self, prov, rows, sub, rec, field, at, known, ev, inside) -> list[Problem]:
         """The value's evidence reads as exactly the record's value and lies inside the record's quote.
         Each distinct evidence text is read once."""
@@ -296,6 +315,8 @@ class Checker:
             single[c] = read[0] if len(read) == 1 else np.nan
         values = rec.frame["value"].to_numpy(dtype="float64", na_value=np.nan)[at[mine]]
         reads = single[ev_codes[mine]] == values
+        for k in np.flatnonzero(~reads & ~np.isnan(values)):  # the few rows whose value is not in digits
+            reads[k] = self._in_words(ev[ev_codes[mine[k]]], values[k], _cell(rec.frame, "unit", at[mine[k]]))
         problems = []
         for k in np.flatnonzero(~reads & ~np.isnan(values)):
             i, pos = mine[k], at[mine[k]]
@@ -322,6 +343,10 @@ class Checker:
         if span not in self.number_cache:
             self.number_cache[span] = tuple(float(v) for v in numbers.values(span))
         return self.number_cache[span]
+
+    def _in_words(self, span: str, value: float, unit) -> bool:
+        """The span states the value in words and no number (a number in it is what it states)."""
+        return not self._number(span) and values_in_words.states(span, value, unit)
 
     def _field_words(self, prov, rows, sub, name, rec, field, at, known) -> list[Problem]:
         """Stated years, hedges and units are in their evidence: each distinct combination of field,
@@ -372,9 +397,10 @@ class Checker:
 
     # ------------------------------------------------------------- finish
     def finish(self) -> list[Problem]:
-        """After the last batch: record fields left without provenance, and the quote of a record whose value
-        had no evidence row is read for the value instead."""
-        problems = []
+        """After the last batch: record fields left without provenance, the quote of a record whose value
+        had no evidence row read for the value instead, and (with the archive) every number of every article
+        accounted for."""
+        problems = self._completeness() + self._set_aside_records()
         for name, rec in self.records.items():
             for f in traced(name) if self.read_any else ():
                 if f not in self.filled[name] or f in self.unsure_fields[name]:
@@ -392,9 +418,69 @@ class Checker:
             sound = ~rec.bad("value", "unit", "quote")
             for pos in np.flatnonzero(~np.isnan(values) & ~self.has[name]["value"] & (quote_codes >= 0) & sound):
                 quote = self.quotes[name][[quote_codes[pos]]][0]
-                if values[pos] not in self._number(quote):
-                    unit = rec.frame["unit"].iloc[pos] if "unit" in rec.frame.columns else None
+                unit = _cell(rec.frame, "unit", pos)
+                if values[pos] not in self._number(quote) and not self._in_words(quote, values[pos], unit):
                     problems.append(_value_not_in_quote(rec, pos, values[pos], unit, quote))
+        return problems
+
+
+    def _completeness(self) -> list[Problem]:
+        """Every number of every archived article traced or set aside; each set-aside span verbatim, once in its
+        article, and over no traced number."""
+        if self.ledger is None or not self.read_any:
+            return []
+        t = self.set_aside
+        rows = []
+        if t is not None and {"source_id", "span"} <= set(t.frame.columns):
+            spans = t.frame[["source_id", "span"]].astype(object).itertuples(index=False)
+            rows = [(pos, sid, fold(span)) for pos, (sid, span) in enumerate(spans)
+                    if not pd.isna(sid) and not pd.isna(span)]
+        file = t.file if t is not None else completeness.TABLE_FILE
+        left, bad = self.ledger.close(rows)
+        return ([_problem(t, b.key, "span", b.message, b.expected, "set-aside-span") for b in bad]
+                + [Problem("provenance", u.archive_file, u.line, None, u.message, completeness.expected(file),
+                           "unaccounted-number") for u in left])
+
+
+    def _set_aside_records(self) -> list[Problem]:
+        """A set-aside row names a record exactly when its reason is about one (a headline restating it, a
+        threshold of its definition); the record is of the row's source, and a restating span states its value."""
+        t = self.set_aside
+        named_by = completeness.RECORD_COLUMNS
+        if t is None or not {"source_id", "span", "reason", *named_by.values()} <= set(t.frame.columns):
+            return []
+        problems = []
+        # where each named record is in its table, looked up for the whole column at once
+        at_of = {name: row_of(t.frame[column], self.records[name].frame["record_id"])
+                 for name, column in named_by.items() if name in self.records}
+        frame = t.frame[["source_id", "span", "reason", *named_by.values()]].astype(object)
+        for pos, (sid, span, reason, *ids) in enumerate(frame.itertuples(index=False)):
+            named = [(name, rid) for name, rid in zip(named_by, ids) if not pd.isna(rid)]
+            if pd.isna(reason):
+                continue  # the required check reports it
+            if reason in completeness.NAMES_RECORD and len(named) != 1:
+                problems.append(_problem(t, pos, named_by["indicators"], f"reason {reason} names "
+                                         f"{'no record' if not named else 'two records'}",
+                                         "the one record it concerns, in indicator_record or target_record",
+                                         "set-aside-record"))
+            elif reason not in completeness.NAMES_RECORD and named:
+                problems.append(_problem(t, pos, named_by[named[0][0]], f"reason {reason} names a record",
+                                         f"a record only for the reasons {', '.join(completeness.NAMES_RECORD)}",
+                                         "set-aside-record"))
+            elif named and named[0][0] in self.records:
+                name, rid = named[0]
+                rec, at = self.records[name].frame, at_of[name][pos]
+                if at < 0:
+                    continue  # the foreign key check reports it
+                theirs, value = rec["source_id"].iloc[at], _cell(rec, "value", at)
+                if not pd.isna(sid) and theirs != sid:
+                    problems.append(_problem(t, pos, named_by[name], f"{rid} is a record of {theirs}, not of {sid}",
+                                             "a record of the same article", "set-aside-record"))
+                elif reason == "restates_record" and not pd.isna(value) and not pd.isna(span) \
+                        and float(value) not in self._number(fold(span)):
+                    problems.append(_problem(t, pos, "span", f"{_short(span)!r} does not state "
+                                             f"{numbers.human(float(value), _cell(rec, 'unit', at))}, the value "
+                                             f"of {rid}", "a span restating the record's value", "set-aside-record"))
         return problems
 
 
@@ -406,8 +492,3 @@ def _value_not_in_quote(rec: Typed, pos: int, value: float, unit, quote: str) ->
     said = ", ".join(repr(n.text) for n in numbers.read(quote)) or "no number"
     return _problem(rec, pos, "value", f"the quote does not state {numbers.human(value, unit)} (it states: {said})",
                     "a quote whose number, with its scale word, equals the value", "value-not-in-quote")
-
-
-def _short(text: str, n: int = 80) -> str:
-    text = str(text)
-    return text if len(text) <= n else text[: n - 1] + "…"

@@ -103,7 +103,8 @@ class Report:
     def write_text(self, out) -> None:
         if self.archive is None:
             out.write("NOTE: no archive folder given: quotes and evidence were NOT checked against the archived "
-                      "texts, nor the texts' SHA-256. Give one with ARCHIVE=dir (make) or --archive DIR.\n")
+                      "texts, nor the texts' SHA-256, nor whether every number of every article is a traced figure or set aside "
+                      "(the completeness check did not run). Give one with ARCHIVE=dir (make) or --archive DIR.\n")
         else:
             out.write(f"Archive: {self.archive}\n")
         for layer in LAYERS:

@@ -234,7 +234,7 @@ def test_dictionary_describes_every_resource_field_and_indicator(site):
             assert f"<code>{key}</code>" in doc
     for d in rows("indicator_definitions"):
         start = doc.index(f'id="ind-{d["indicator"]}"')
-        row = text(doc[start:doc.find("</tr>", start)])
+        row = text(doc[start:doc.index("</dl>", start)])
         assert d["label"] in row and (d["unit"] or "qualitative") in row
 
 
@@ -325,3 +325,21 @@ def test_make_docs_builds_the_site_end_to_end():
     assert "docs: built" in out.stdout
     assert (REPO / "site" / "index.html").is_file()
     assert "Traceback" not in out.stderr
+
+
+def test_each_source_page_lists_its_numbers_that_are_not_figures_and_why(site):
+    aside = rows("set_aside")
+    for s in rows("sources"):
+        doc = page(site, f"sources/{s['source_id']}.html")
+        start = doc.find("Numbers in this article that are not figures, and why")
+        assert start >= 0, s["source_id"]
+        shown = text(doc[start:])
+        mine = [r for r in aside if r["source_id"] == s["source_id"]]
+        for r in mine:
+            said = f"{fold(r['span'])} {r['reason'].replace('_', ' ')}"
+            assert said in shown and fold(r["note"]) in shown, (s["source_id"], r["span"])
+            for record in (r["indicator_record"], r["target_record"]):
+                if record:
+                    assert re.search(rf'href="[^"]*#{record}"', doc[start:]), record
+        if not mine:
+            assert "No number of this article is set aside." in shown, s["source_id"]

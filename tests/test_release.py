@@ -252,7 +252,7 @@ def test_a_release_replaces_its_namesakes_and_nothing_else(pkg, dist):
     assert list(dist.glob(".staging-*")) == []
 
 
-def test_make_release_end_to_end(repo):
+def test_make_release_end_to_end(repo, archive):  # make checks quotes against ../shared/sources or ARCHIVE
     result = subprocess.run(["make", "release"], cwd=repo, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     desc = descriptor.load(repo)

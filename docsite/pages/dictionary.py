@@ -6,7 +6,7 @@ import json
 from schemas.numbers import human
 
 from .. import paths
-from ..markup import block, code, esc, md_text, missing, table
+from ..markup import block, code, dl, esc, md_text, missing, table
 from ..records import Links, exact
 from . import Page
 
@@ -32,7 +32,7 @@ def page(ctx) -> Page:
     md = [f"Generated from `datapackage.json` (package `{esc(desc.name)}`, version {esc(desc.version)}, Data "
           "Package v2). Every table is a UTF-8 CSV with a header row; an empty cell is a missing value. Values are "
           "plain numbers in base units: 12 billion yuan is `12000000000` with unit `CNY`.",
-          block(table(["Resource", "Title", "File", "Rows", "Primary key"], rows))]
+          block(table(["Resource", "Title", "File", "Rows", "Primary key"], rows, stack=True))]
     for name, res in desc.resources.items():
         md += ["", f"## {md_text(res.title)} {{#{name}}}", block(_resource(links, pkg, res))]
     md += ["", "## Indicator codes {#indicator-codes}", "",
@@ -44,24 +44,33 @@ def page(ctx) -> Page:
 
 def _resource(links: Links, pkg, res) -> str:
     frame = pkg.report.tables.get(res.name)
-    rows = []
+    # a block per field, not a table: seven columns of prose squeeze the description to a few words a line
+    fields = []
     for f in res.fields:
-        rows.append([f'<span id="{esc(res.name)}-{esc(f.name)}">{code(f.name)}</span>', esc(f.title),
-                     code(f.type) + (f" ({esc(f.format)})" if f.format else ""),
-                     FIELD_UNITS.get(f.name) or TYPE_UNITS.get(f.type, ""), _constraints(f.constraints),
-                     esc(f.description), code(_example(f, frame))])
+        example = _example(f, frame)
+        fields.append(_entry(f"{res.name}-{f.name}", f"{code(f.name)} {esc(f.title)}", [
+            ("Type", code(f.type) + (f" ({esc(f.format)})" if f.format else "")),
+            ("Unit", FIELD_UNITS.get(f.name) or TYPE_UNITS.get(f.type, "")),
+            ("Constraints", _constraints(f.constraints)), ("Description", esc(f.description)),
+            ("Example", code(example) if example else "")]))
     fks = [f"{_key(fk.fields)} refers to {links.to(paths.DICTIONARY, code(fk.resource), fk.resource)}"
            f".{_key(fk.ref_fields)}" for fk in res.foreign_keys]
     return "".join([
         f"<p>{esc(res.description)}</p>",
         f"<p>File: {links.to(res.path, code(res.path))}. Primary key: {_key(res.primary_key) or 'none'}. "
         f"Foreign keys: {'; '.join(fks) or 'none'}.</p>",
-        table(["Field", "Title", "Type", "Unit", "Constraints", "Description", "Example"], rows),
+        *fields,
     ])
 
 
+def _entry(anchor: str, name_html: str, pairs) -> str:
+    """One field or indicator code: its name, then what is known about it."""
+    return (f'<div class="aidata-entry" id="{esc(anchor)}"><p class="aidata-entry__name">{name_html}</p>'
+            + dl(pairs) + "</div>")
+
+
 def _indicators(links: Links, pkg) -> str:
-    rows = []
+    entries = []
     for d in pkg.definitions.itertuples(index=False):
         unit = d.unit if not missing(d.unit) else None
         span = ("no number" if d.qualitative else
@@ -71,10 +80,11 @@ def _indicators(links: Links, pkg) -> str:
         used = [links.to(paths.record_table(res), f"{n} {label}", d.indicator)
                 for res, label, n in zip(("indicators", "targets"), ("observed", "targets"),
                                          pkg.counts("indicator", d.indicator)) if n]
-        rows.append([f'<span id="{esc(paths.indicator_anchor(d.indicator))}">{code(d.indicator)}</span>',
-                     esc(d.label), esc(d.definition), code(unit) if unit else "none (qualitative)", span, relation,
-                     ", ".join(used) or "none", esc(d.notes)])
-    return table(["Code", "Label", "Definition", "Unit", "Plausible range", "Relation", "Records", "Notes"], rows)
+        entries.append(_entry(paths.indicator_anchor(d.indicator), f"{code(d.indicator)} {esc(d.label)}", [
+            ("Definition", esc(d.definition)), ("Unit", code(unit) if unit else "none (qualitative)"),
+            ("Plausible range", span), ("Relation", relation), ("Records", ", ".join(used) or "none"),
+            ("Notes", esc(d.notes))]))
+    return "".join(entries)
 
 
 def _constraints(c: dict) -> str:

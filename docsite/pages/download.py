@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .. import paths, snippets
-from ..markup import block, code, esc, table
+from ..markup import block, code, digest, esc, table
 from ..records import Links
 from . import Page
 
@@ -12,10 +12,10 @@ def page(ctx) -> Page:
     desc = pkg.desc
     links = Links(pkg, paths.DOWNLOAD)
     rows = [[links.to(d.uri, code(d.uri)), esc(d.label), str(pkg.report.rows.get(d.resource, "")),
-             f"{d.size:,}", code(d.sha256)] for d in ctx.tables]
+             f"{d.size:,}", digest(d.sha256)] for d in ctx.tables]
     md = ["Everything here is a copy of the files this site was built from. Keep `datapackage.json` and the "
           "`data/` folder side by side: the descriptor names each file by its relative path and gives its types.",
-          "", "## The tables", block(table(["File", "What", "Rows", "Bytes", "SHA-256"], rows)),
+          "", "## The tables", block(table(["File", "What", "Rows", "Bytes", "SHA-256"], rows, stack=True)),
           "## The release", ""]
     if ctx.release is None:
         md.append(f"This build found no release of version {esc(desc.version)} in `dist/`. Run `make release`, "
@@ -23,9 +23,9 @@ def page(ctx) -> Page:
                   "page.")
     else:
         rows = [[links.to(d.uri, code(d.uri.removeprefix(paths.DOWNLOADS_DIR + "/"))), esc(d.label), f"{d.size:,}",
-                 code(d.sha256)] for d in ctx.release]
+                 digest(d.sha256)] for d in ctx.release]
         md += [f"Version {esc(desc.version)}, as `make release` built it. Compare a download's SHA-256 with the "
-               "one listed here.", block(table(["File", "What", "Bytes", "SHA-256"], rows))]
+               "one listed here.", block(table(["File", "What", "Bytes", "SHA-256"], rows, stack=True))]
     md += ["## Use the data", "",
            "Each snippet runs from the folder that holds `datapackage.json`. The types come from the descriptor.",
            "", _tab("frictionless (Python)", "python", snippets.frictionless()),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .. import paths
 from ..markup import block, dl, esc, tag
-from ..records import Links
+from ..records import Links, publisher_name
 from . import Page
 
 KINDS = {
@@ -79,7 +79,7 @@ def refs(pkg, computed) -> tuple[dict[str, list[Ref]], dict[str, list[Ref]]]:
         for sid in dict.fromkeys([f.source_id, *_split(f.other_sources)]):
             by_source[sid].append(ref)
     for anchor, f in computed:
-        ref = Ref(anchor, f"{_check_title(f.check)}: {f.status.replace('_', ' ')}")
+        ref = Ref(anchor, computed_label(pkg, f))
         for r in f.records:
             by_record[r["record_id"]].append(ref)
         for sid in dict.fromkeys(r["source_id"] for r in f.records):
@@ -87,8 +87,23 @@ def refs(pkg, computed) -> tuple[dict[str, list[Ref]], dict[str, list[Ref]]]:
     return by_record, by_source
 
 
+def computed_label(pkg, f) -> str:
+    """A computed finding as a link names it: its check, what it is about and its status. The check and
+    status alone ("Growth implied by targets: implied") read the same for every target of a record.
+    'Growth implied by targets, Guangdong AI industry value, 2023 (SCMP) and by 2027 (CEO Insights): implied'"""
+    recs = [pkg.record(r["record_id"]) for r in f.records if pkg.has_record(r["record_id"])]
+    about = [", ".join(dict.fromkeys(pkg.region_names[r.region_id] for r in recs)),
+             ", ".join(dict.fromkeys(pkg.labels[r.indicator] for r in recs)),
+             " and ".join(dict.fromkeys(f"{'' if r.resource == 'indicators' else 'by '}{r.year} "
+                                        f"({publisher_name(pkg.publishers[r.source_id])})" for r in recs))]
+    return f"{_check_title(f.check)}, {', '.join(a for a in about if a)}: {f.status.replace('_', ' ')}"
+
+
 def ref_list(links: Links, found: list[Ref]) -> str:
-    return ", ".join(links.to(paths.FINDINGS, esc(r.label), r.anchor) for r in found)
+    """The findings as a list: a label names what a finding is about, so it is long, and a list reads better than
+    a paragraph of links."""
+    return '<ul class="aidata-refs">' + "".join(
+        f"<li>{links.to(paths.FINDINGS, esc(r.label), r.anchor)}</li>" for r in found) + "</ul>"
 
 
 def page(ctx) -> Page:
@@ -128,7 +143,7 @@ def _summary(links: Links, ctx) -> str:
     pkg = ctx.pkg
     computed = ctx.computed
     # each computed check that needs attention: conflicts between sources (same_figure) and the arithmetic
-    attention = [(f.check == "same_figure", links.to(paths.FINDINGS, esc(f"{_check_title(f.check)}: {f.status}"), a))
+    attention = [(f.check == "same_figure", links.to(paths.FINDINGS, esc(computed_label(pkg, f)), a))
                  for a, f in computed if f.status in ATTENTION]
     conflicts = [link for same, link in attention if same]
     others = [link for same, link in attention if not same]

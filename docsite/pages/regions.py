@@ -58,7 +58,7 @@ def region_page(ctx, region_id: str) -> Page:
         md += ["## Charts", block(*(figure(links, c) for c in charts))]
     found = {ref.anchor: ref for r in mine for ref in ctx.record_refs.get(r.record_id, [])}
     md += ["## Findings", "",
-           block(f"<p>Findings that name its records: {ref_list(links, list(found.values()))}.</p>" if found
+           block(f"<p>Findings that name its records:</p>{ref_list(links, list(found.values()))}" if found
                  else "<p>No finding names its records.</p>")]
     return Page(uri, f"{r['name_en']} ({r['name_zh']})", "\n".join(md) + "\n")
 

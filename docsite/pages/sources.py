@@ -8,7 +8,7 @@ from __future__ import annotations
 from schemas.descriptor import YEAR_FIELD
 
 from .. import paths
-from ..markup import block, code, dl, esc, external, md_text, missing, table, tag
+from ..markup import block, code, digest, dl, esc, external, md_text, missing, table, tag
 from ..records import Links, exact, publisher_name, stated
 from . import Page
 from .findings import ref_list
@@ -30,7 +30,8 @@ def index(ctx) -> Page:
                      str(len(ctx.source_refs.get(s.source_id, [])))])
     md = ["Every article the package takes figures from. Each page gives what is known about the article, "
           "then every record taken from it: the article's words for each field of the figure.",
-          block(table(["Article", "Headline", "Published", "Observed figures", "Targets", "Findings"], rows))]
+          block(table(["Article", "Headline", "Published", "Observed figures", "Targets", "Findings"], rows,
+                      stack=True))]
     return Page(paths.SOURCES, "Sources", "\n".join(md))
 
 
@@ -46,7 +47,8 @@ def source_page(ctx, source_id: str) -> Page:
           f"{n_obs} observed figures and {len(recs) - n_obs} targets or projections are taken from this article. "
           "Each record shows the sentence it comes from, then for each field the value in the data, the "
           "verbatim words of the article that support it and how the value was got from them.",
-          block(*(_record(ctx, links, r) for r in recs))]
+          block(*(_record(ctx, links, r) for r in recs)),
+          "## Numbers in this article that are not figures, and why", "", block(_set_aside(pkg, links, source_id))]
     # the navigation names the publisher; the page's heading is the headline
     return Page(uri, publisher_name(s["publisher"]), "\n".join(md))
 
@@ -65,7 +67,7 @@ def _about(s) -> str:
         ("URL", external(s["url"])),
         ("Related report", external(s["related_url"])),
         ("Archive file", code(s["archive_file"])),
-        ("SHA-256 of the archived text", code(s["sha256"])),
+        ("SHA-256 of the archived text", digest(s["sha256"])),
         ("Archived on", f"{s['archived']:%Y-%m-%d}" if not missing(s["archived"]) else "not recorded"),
     ]
     return dl(rows)
@@ -74,7 +76,22 @@ def _about(s) -> str:
 def _findings(links: Links, found) -> str:
     if not found:
         return "<p>No finding names this article.</p>"
-    return f"<p>Findings that name this article: {ref_list(links, found)}.</p>"
+    return f"<p>Findings that name this article:</p>{ref_list(links, found)}"
+
+
+def _set_aside(pkg, links: Links, source_id: str) -> str:
+    """The rows of set_aside.csv for this article: every number in it that is not a figure, with why."""
+    frame = pkg.set_aside
+    mine = frame[frame["source_id"] == source_id] if frame is not None else frame
+    if mine is None or not len(mine):
+        return "<p>No number of this article is set aside.</p>"
+    rows = []
+    for r in mine.itertuples(index=False):
+        restated = [links.record(x) for x in (r.indicator_record, r.target_record) if not missing(x)]
+        rows.append([tag("q", esc(r.span)), esc(r.reason.replace("_", " ")), ", ".join(restated), esc(r.note)])
+    intro = ("<p>Every number of the article is either the evidence of a field of a record above or inside one of "
+             "these spans; the validator checks both against the archived text.</p>")
+    return intro + table(["The article's words", "Reason", "Record", "Note"], rows)
 
 
 def _record(ctx, links: Links, r) -> str:
@@ -94,17 +111,17 @@ def _record(ctx, links: Links, r) -> str:
     if not missing(r.notes):
         extra.append(f"Note: {esc(r.notes)}")
     found = ctx.record_refs.get(r.record_id, [])
-    if found:
-        extra.append(f"Findings: {ref_list(links, found)}.")
-    back = links.to(paths.record_table(r.resource), "all " + ("observed figures" if r.resource == "indicators"
-                                                              else "targets"), r.indicator)
+    # named for its indicator: "all targets" alone would name a different list under each record
+    kinds = "observed figures" if r.resource == "indicators" else "targets"
+    back = links.to(paths.record_table(r.resource), f"all {kinds} of {esc(pkg.labels[r.indicator])}", r.indicator)
     return tag("section",
                tag("h3", esc(r.record_id), id=r.record_id)
                + f'<p class="aidata-record__figure">{head}</p>'
                + tag("blockquote", esc(r.quote), class_="aidata-quote")
-               + table(["Field", "Value in the data", "The article's words", "Method", "Note"], rows)
+               + table(["Field", "Value in the data", "The article's words", "Method", "Note"], rows, stack=True)
                + "".join(f"<p>{x}</p>" for x in extra)
-               + f'<p class="aidata-record__back">See {back} of this indicator.</p>',
+               + (f"<p>Findings:</p>{ref_list(links, found)}" if found else "")
+               + f'<p class="aidata-record__back">See {back}.</p>',
                class_="aidata-record")
 
 

@@ -40,6 +40,6 @@ def table_page(ctx, resource: str) -> Page:
         d = pkg.definitions.loc[ind]
         md += ["", f"## {md_text(d['label'])} {{#{ind}}}",
                block(f"<p>{esc(d['definition'])} Unit: <code>{esc(d['unit'])}</code>. "
-                     f"{links.to(paths.DICTIONARY, 'Definition', paths.indicator_anchor(ind))}.</p>",
+                     f"{links.to(paths.DICTIONARY, 'Definition of ' + esc(d['label']), paths.indicator_anchor(ind))}.</p>",
                      records_table(links, g, tuple(c for c in columns if c != "indicator")))]
     return Page(uri, title, "\n".join(md) + "\n")
