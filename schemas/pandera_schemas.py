@@ -383,7 +383,8 @@ def _record_rules(name: str, res: Resource, typed: dict[str, Typed]) -> list[Rul
              depends=("unit", "value")),
         Rule("value", cells,
              lambda df: ~known(df) | ~qualitative(df) | df["value"].isna(),
-             lambda r: (f"{r['indicator']} is qualitative but the row has a value", "an empty value, unit and comparator"),
+             lambda r: (f"{r['indicator']} is qualitative but the row has a value",
+                        "an empty value, unit and comparator"),
              depends=("indicator", "value")),
     ]
     required = {f.name for f in res.fields if f.required}  # those report an empty cell already
@@ -396,7 +397,8 @@ def _record_rules(name: str, res: Resource, typed: dict[str, Typed]) -> list[Rul
                                               f"a {col}: only qualitative aims have none"), depends=("indicator", col)))
     rules.append(Rule("unit", cells,
                       lambda df: ~known(df) | ~qualitative(df) | df["unit"].isna(),
-                      lambda r: (f"{r['indicator']} is qualitative but the row has unit {r['unit']!r}", "an empty unit"),
+                      lambda r: (f"{r['indicator']} is qualitative but the row has unit {r['unit']!r}",
+                                 "an empty unit"),
                       depends=("indicator", "unit")))
     key = ["region_id", "indicator", year, "source_id"] + (["kind"] if name == "targets" else [])
     rules.append(Rule(",".join(key), tuple(key),

@@ -41,6 +41,16 @@ def _cell(name: str, record: str, field: str, value: str, key: str = "record_id"
     return damage
 
 
+def set_cell(name: str, key, record, field: str, value: str):
+    """A damage of a package folder alone: one cell set, by its row's key; returns (file, line, field)."""
+    def damage(pkg: Path):
+        t = table(pkg, name)
+        line = t.line_of(key, record)
+        t.set(line, field, value).save()
+        return f"data/{name}.csv", line, field
+    return damage
+
+
 def edit(name, record, field, value, expect_field=None, code=None, key="record_id", file=None):
     def damage(pkg, archive):
         line = _cell(name, record, field, value, key)(pkg, archive)

@@ -16,7 +16,8 @@ from schemas.validate import validate
 READER = {"=": "", "~": "about", ">": "more than", ">=": "at least", "<": "less than", "<=": "at most"}
 # Words of an article and the one comparator each means; the validator must accept a word for its own
 # comparator only
-ARTICLE = {"more than": ">", "surpassed": ">", "over": ">", "at least": ">=", "no less than": ">=", "not less than": ">=",
+ARTICLE = {"more than": ">", "surpassed": ">", "over": ">",
+           "at least": ">=", "no less than": ">=", "not less than": ">=",
            "about": "~", "nearly": "~", "approximately": "~", "less than": "<", "fewer than": "<",
            "as much as": "<=", "up to": "<=", "at most": "<=", "no more than": "<=", "not more than": "<="}
 

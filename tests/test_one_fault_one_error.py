@@ -8,20 +8,11 @@ from __future__ import annotations
 
 import pytest
 from conftest import copy_package, table
-from damage import GD, PROV, SZ_SHARE
+from damage import GD, PROV, SZ_SHARE, set_cell
 
 from schemas.validate import validate
 
 IND = "data/indicators.csv"
-
-
-def _one(name, key, record, field, value):
-    def damage(pkg):
-        t = table(pkg, name)
-        line = t.line_of(key, record)
-        t.set(line, field, value).save()
-        return f"data/{name}.csv", line, field
-    return damage
 
 
 def _provenance(record, field, column, value):
@@ -35,24 +26,24 @@ def _provenance(record, field, column, value):
 
 CASES = {
     # a value that is not a number was also 'value of ... is empty or not traced' in provenance.csv
-    "value-not-a-number": (_one("indicators", "record_id", GD, "value", "abc"), "type-error"),
+    "value-not-a-number": (set_cell("indicators", "record_id", GD, "value", "abc"), "type-error"),
     # a share of 440 per cent was outside its indicator's range and out of percent bounds, and not in its quote
-    "percent-440": (_one("indicators", "record_id", SZ_SHARE, "value", "440"), "rule:value"),
+    "percent-440": (set_cell("indicators", "record_id", SZ_SHARE, "value", "440"), "rule:value"),
     # a broken year, region, indicator or source of GD was also a currency link mismatch at the US-dollar row
-    "year-not-a-number": (_one("indicators", "record_id", GD, "period", "20x3"), "type-error"),
-    "year-out-of-range": (_one("indicators", "record_id", GD, "period", "1890"), "greater_than_or_equal_to(1990)"),
-    "unknown-region": (_one("indicators", "record_id", GD, "region_id", "atlantis"), "foreign-key"),
-    "region-breaks-its-pattern": (_one("indicators", "record_id", GD, "region_id", "Atlantis!"), "pattern"),
-    "unknown-indicator": (_one("indicators", "record_id", GD, "indicator", "gdp_growth"), "foreign-key"),
-    "unknown-source": (_one("indicators", "record_id", GD, "source_id", "nosuch"), "foreign-key"),
-    "comparator-of-words": (_one("indicators", "record_id", GD, "comparator", "about"),
+    "year-not-a-number": (set_cell("indicators", "record_id", GD, "period", "20x3"), "type-error"),
+    "year-out-of-range": (set_cell("indicators", "record_id", GD, "period", "1890"), "greater_than_or_equal_to(1990)"),
+    "unknown-region": (set_cell("indicators", "record_id", GD, "region_id", "atlantis"), "foreign-key"),
+    "region-breaks-its-pattern": (set_cell("indicators", "record_id", GD, "region_id", "Atlantis!"), "pattern"),
+    "unknown-indicator": (set_cell("indicators", "record_id", GD, "indicator", "gdp_growth"), "foreign-key"),
+    "unknown-source": (set_cell("indicators", "record_id", GD, "source_id", "nosuch"), "foreign-key"),
+    "comparator-of-words": (set_cell("indicators", "record_id", GD, "comparator", "about"),
                             "isin(['=', '~', '>', '>=', '<', '<='])"),
-    "unit-of-words": (_one("indicators", "record_id", GD, "unit", "yen"),
+    "unit-of-words": (set_cell("indicators", "record_id", GD, "unit", "yen"),
                       "isin(['CNY', 'USD', 'EFLOPS', 'percent', 'count', 'rank'])"),
     "provenance-unknown-source": (_provenance(GD, "unit", "source_id", "nosuch"), "foreign-key"),
     "provenance-unknown-field": (_provenance(GD, "unit", "field", "colour"), None),
     "provenance-evidence-control": (_provenance(GD, "unit", "evidence", "yuan\x07"), "no_control"),
-    "definition-bound-nan": (_one("indicator_definitions", "indicator", "ai_industry_value", "max", "NaN"),
+    "definition-bound-nan": (set_cell("indicator_definitions", "indicator", "ai_industry_value", "max", "NaN"),
                              "type-error"),
 }
 

@@ -20,7 +20,7 @@ import sqlite3
 
 import pytest
 from conftest import copy_package, table
-from damage import GD
+from damage import GD, set_cell
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -30,15 +30,6 @@ from schemas import descriptor, releasable
 from schemas.validate import validate
 
 DESC = "datapackage.json"
-
-
-def _cell(name, key, record, field, value):
-    def damage(pkg):
-        t = table(pkg, name)
-        line = t.line_of(key, record)
-        t.set(line, field, value).save()
-        return f"data/{name}.csv", line, field
-    return damage
 
 
 def _descriptor(change, where):
@@ -93,12 +84,12 @@ def _preflight_refuses(pkg, _tmp):
 
 # name: (damage, the validator's problem code, how the release is shown to refuse it)
 CASES = {
-    "nul-in-text": (_cell("indicators", "record_id", GD, "notes", "a\x00b"), "no_control", _exports_refuse),
-    "escape-in-text": (_cell("regions", "region_id", "shenzhen", "notes", "\x1b[31mred"), "no_control",
+    "nul-in-text": (set_cell("indicators", "record_id", GD, "notes", "a\x00b"), "no_control", _exports_refuse),
+    "escape-in-text": (set_cell("regions", "region_id", "shenzhen", "notes", "\x1b[31mred"), "no_control",
                        _exports_refuse),
-    "sixteen-digits": (_cell("indicator_definitions", "indicator", "ai_industry_value", "min", "0.1234567890123456"),
+    "sixteen-digits": (set_cell("indicator_definitions", "indicator", "ai_industry_value", "min", "0.1234567890123456"),
                        "excel_digits", _exports_refuse),
-    "infinite-bound": (_cell("indicator_definitions", "indicator", "ai_industry_value", "max", "INF"), "type-error",
+    "infinite-bound": (set_cell("indicator_definitions", "indicator", "ai_industry_value", "max", "INF"), "type-error",
                        _excel_refuses(float("inf"))),
     "type-without-export": (_field("sources", "notes", "type", "year"), "not-exportable", _exports_refuse),
     "control-in-descriptor": (_field("regions", "notes", "description", "bell \x07",
