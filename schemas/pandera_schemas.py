@@ -100,8 +100,7 @@ def _column(f: Field) -> tuple[pa.Column, list]:
             lambda v: (f"{v!r} holds a control character", "printable text (tabs and line breaks are fine): an Excel "
                        "file cannot carry a control character"))
     if f.type in ("integer", "number"):
-        add(pa.Check(lambda s, t=f.type: s.map(lambda v: pd.isna(v) or not releasable.too_precise(
-            int(v) if t == "integer" else float(v))).astype(bool), name="excel_digits"),
+        add(pa.Check(lambda s: pd.Series(~releasable.too_precise_each(s), index=s.index), name="excel_digits"),
             lambda v: (f"{_show(v)} has more than {releasable.EXCEL_DIGITS} significant digits",
                        f"at most {releasable.EXCEL_DIGITS}, all that Excel keeps (it would round the rest)"))
     if f.type == "string" and "enum" not in c:  # an enum's codes ('=', '>=') are the schema's own, not free text

@@ -18,6 +18,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import numpy as np
+import pandas as pd
 import pytest
 from conftest import copy_package, table
 from damage import GD, set_cell
@@ -156,3 +158,16 @@ def test_a_text_starting_with_a_tab_or_return_before_a_formula_is_refused(tmp_pa
         assert found == [(line, "notes", "no_formula")], (text, found)
     t.set(line, "notes", "a tab\t= inside is text").save()
     assert validate(pkg).valid
+
+
+def test_the_columns_digit_count_is_the_exports():
+    """The validator counts a column's significant digits in Arrow; the Excel export, one Decimal at a time."""
+    rng = np.random.default_rng(5)
+    values = np.concatenate([rng.random(2_000) * 10.0 ** rng.integers(-12, 22, 2_000),
+                             np.round(rng.random(500) * 1e6, 3), rng.integers(0, 10**17, 500).astype(float),
+                             [0.0, -0.0, 1e21, 1e-7, 180_000_000_000.0, 0.1234567890123456, 1234567890123456.0,
+                              123456789012345.0, -5.5, 13.9]])
+    expected = [excel.significant_digits(float(v)) > releasable.EXCEL_DIGITS for v in values]
+    assert releasable.too_precise_each(pd.Series(values)).tolist() == expected
+    whole = pd.Series([1234567890123456, 123456789012345, None, 10**18], dtype="Int64")
+    assert releasable.too_precise_each(whole).tolist() == [True, False, False, False]
