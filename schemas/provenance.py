@@ -111,6 +111,14 @@ class Checker:
         # and fields of a record table traced by a provenance row whose resource or record_id was reported:
         # which record it traces is not known, so no record is said to lack provenance for those fields
         self.unsure_fields: dict[str, set] = {name: set() for name in self.records}
+        # articles whose numbers may be traced by a record or provenance row with a cell reported already: no
+        # number of theirs is said to be unaccounted for (that cell is the one error)
+        self.unsure_sources: set = set()
+        for t in self.records.values():
+            self.unsure_sources.update(x for x in texts(t.frame["source_id"])[t.bad(*t.frame.columns)] if x)
+        sources = typed.get("sources")
+        if sources is not None and "source_id" in sources.frame.columns:
+            self.unsure_sources.update(x for x in texts(sources.frame["source_id"])[sources.bad("source_id")] if x)
         # which record cells hold something to trace, worked out once rather than for every batch (a cell
         # reported already, such as a value that is not a number, holds something too)
         self.filled = {name: {f: t.frame[f].notna().to_numpy() | t.bad(f) for f in traced(name)
@@ -221,6 +229,7 @@ class Checker:
         self.read_any = True
         problems = []
         resource = texts(p["resource"])
+        self.unsure_sources.update(x for x in texts(p["source_id"])[prov.bad(*p.columns)] if x)
         lost = prov.bad("resource", "record_id")
         for name in self.records:
             self.unsure_fields[name].update(texts(p["field"])[lost & ((resource == name) | prov.bad("resource"))]
@@ -439,7 +448,7 @@ class Checker:
         left, bad = self.ledger.close(rows)
         return ([_problem(t, b.key, "span", b.message, b.expected, "set-aside-span") for b in bad]
                 + [Problem("provenance", u.archive_file, u.line, None, u.message, completeness.expected(file),
-                           "unaccounted-number") for u in left])
+                           "unaccounted-number") for u in left if u.source_id not in self.unsure_sources])
 
 
     def _set_aside_records(self) -> list[Problem]:

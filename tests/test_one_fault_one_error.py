@@ -43,6 +43,10 @@ CASES = {
     "provenance-unknown-source": (_provenance(GD, "unit", "source_id", "nosuch"), "foreign-key"),
     "provenance-unknown-field": (_provenance(GD, "unit", "field", "colour"), None),
     "provenance-evidence-control": (_provenance(GD, "unit", "evidence", "yuan\x07"), "no_control"),
+    # a key that breaks its pattern was also every reference to it, and its article's numbers unaccounted for
+    "source-id-breaks-its-pattern": (set_cell("sources", "source_id", "scmp", "source_id", "Zz!"), "pattern"),
+    "record-id-breaks-its-pattern": (set_cell("indicators", "record_id", GD, "record_id", "Zz!"), "pattern"),
+    "region-id-empty": (set_cell("regions", "region_id", "china", "region_id", ""), "not_nullable"),
     "definition-bound-nan": (set_cell("indicator_definitions", "indicator", "ai_industry_value", "max", "NaN"),
                              "type-error"),
 }
