@@ -110,10 +110,27 @@ def text_columns(desc: Descriptor, tables: dict) -> dict[str, list[str]]:
 
 
 def _py(value, indent: int = 0) -> str:
-    """A dict or list as Python source, one entry a line where it would not fit in WIDTH."""
-    flat = repr(value).replace("'", '"')
+    """A dict or list of texts as Python source, one entry a line where it would not fit in WIDTH."""
+    flat = _flat(value)
     if len(flat) + indent <= WIDTH - 10 or not isinstance(value, dict):
         return flat
     pad = " " * (indent + 4)
-    items = [f'{pad}"{k}": {_py(v, indent + 4)},' for k, v in value.items()]
+    items = [f"{pad}{_text(k)}: {_py(v, indent + 4)}," for k, v in value.items()]
     return "{\n" + "\n".join(items) + "\n" + " " * indent + "}"
+
+
+def _flat(value) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_text(k)}: {_flat(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flat(v) for v in value) + "]"
+    return _text(value) if isinstance(value, str) else repr(value)
+
+
+def _text(text: str) -> str:
+    """A Python literal of any text, in double quotes: repr's escapes (which never write a bare double quote
+    inside its single quotes), with the double quotes of the text escaped."""
+    literal = repr(text)
+    if literal[0] == '"':  # repr chose double quotes itself
+        return literal
+    return '"' + literal[1:-1].replace('"', '\\"') + '"'

@@ -11,14 +11,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# the validator holds a package's version to the same rule first
+from schemas.releasable import SEMVER, check_version, json_line  # noqa: F401 (the release's names for them)
 from schemas.report import Problem
 
 CHANGELOG = "CHANGELOG.md"
-# semver.org's own expression for a version (2.0.0)
-SEMVER = re.compile(
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$")
 HEADING = re.compile(r"^##\s+\[?(?P<version>[^\]\s]+)\]?(?:\s+-\s+(?P<date>\S+))?\s*$")
 UNRELEASED = "unreleased"
 EXPECTED_HEADING = "a heading '## [{version}] - YYYY-MM-DD' (Keep a Changelog) with the changes of this version"
@@ -41,22 +38,6 @@ class Entry:
 
 def problem(file: str, line: int | None, fld: str | None, message: str, expected: str) -> Problem:
     return Problem("release", file, line, fld, message, expected, "release")
-
-
-def json_line(text: str, key: str) -> int | None:
-    """Line of the first `"key":` in a JSON text: where a person looks for a top-level property."""
-    match = re.search(rf'^\s*"{re.escape(key)}"\s*:', text, flags=re.MULTILINE)
-    return text.count("\n", 0, match.start()) + 1 if match else None
-
-
-def check_version(version, line: int | None) -> list[Problem]:
-    if not isinstance(version, str) or not version:
-        return [problem("datapackage.json", line, "version", "no version",
-                        "a semantic version such as 0.1.0 (https://semver.org)")]
-    if not SEMVER.match(version):
-        return [problem("datapackage.json", line, "version", f"{version!r} is not a semantic version",
-                        "MAJOR.MINOR.PATCH such as 0.1.0 (https://semver.org)")]
-    return []
 
 
 def parse(text: str) -> list[Entry]:

@@ -132,15 +132,18 @@ def records(typed: dict[str, Typed]) -> pd.DataFrame:
             continue
         f = t.frame.rename(columns={YEAR_FIELD[name]: "year"})
         cols = {c: f[c] if c in f.columns else _no_text(len(f)) for c in TEXT}
+        # a record with a cell reported already is left out of the arithmetic: that cell is its one error
+        sound = ~t.bad(*need, *(c for c in TEXT if c in f.columns))
         parts.append(pd.DataFrame({**cols, "year": f["year"].astype("float64").to_numpy(),
                                    "value": f["value"].to_numpy(dtype="float64", na_value=np.nan),
-                                   "line": t.table.lines, "resource": name}))
+                                   "line": t.table.lines, "resource": name, "sound": sound}))
     if not parts:  # no usable record table: no records, in the columns and types of real ones
         parts = [pd.DataFrame({**{c: _no_text(0) for c in TEXT}, "year": np.zeros(0), "value": np.zeros(0),
-                               "line": np.zeros(0, dtype=np.int64), "resource": pd.Series([], dtype=object)})]
+                               "line": np.zeros(0, dtype=np.int64), "resource": pd.Series([], dtype=object),
+                               "sound": np.zeros(0, dtype=bool)})]
     rec = concat(parts)
     rec["resource"] = rec["resource"].astype("category")
-    keep = rec["record_id"].notna() & rec["value"].notna() & rec["year"].notna()
+    keep = rec["record_id"].notna() & rec["value"].notna() & rec["year"].notna() & rec.pop("sound")
     return rec[keep].reset_index(drop=True)
 
 
@@ -160,7 +163,7 @@ def check(typed: dict[str, Typed]) -> tuple[list[Problem], Findings]:
         rec[col] = spread(by_code[col].to_numpy(dtype=object), codes, None)
     # the indicator a relation points at, as a code of rec's indicator column (-1: none), found per indicator
     rec["relates_code"] = spread(code_in(by_code["relates_to"], indicators), codes, -1)
-    rec["key"] = _key(rec)  # each row's own figure, as the checks look figures up
+    rec["key"] = _keys(_dims(rec))[0]  # each row's own figure, as the checks look figures up
     problems, parts = currency_pairs(rec, typed)
     parts += [share_parts(rec, typed), share_base(rec), target_growth(rec), growth_prior(rec), same_figure(rec)]
     return problems, Findings(rec, [p for p in parts if p is not None])
@@ -329,9 +332,11 @@ def _render_share_base(fs: Findings, f: pd.DataFrame) -> Iterator[Finding]:
 
 def target_growth(rec: pd.DataFrame) -> Part | None:
     res = rec["resource"].astype(object).to_numpy()
-    key = rec["region_id"].cat.codes.to_numpy().astype(np.int64) * 1_000_003 + rec["indicator"].cat.codes.to_numpy()
-    t = pd.DataFrame({"key": key[res == "targets"], "p_target": np.flatnonzero(res == "targets")})
-    o = pd.DataFrame({"key": key[res == "indicators"], "p_obs": np.flatnonzero(res == "indicators")})
+    region, indicator = rec["region_id"].cat.codes.to_numpy(), rec["indicator"].cat.codes.to_numpy()
+    targets, observed = res == "targets", res == "indicators"
+    t_key, o_key = _keys([region[targets], indicator[targets]], [region[observed], indicator[observed]])
+    t = pd.DataFrame({"key": t_key, "p_target": np.flatnonzero(targets)})
+    o = pd.DataFrame({"key": o_key, "p_obs": np.flatnonzero(observed)})
     pairs = t.merge(o, on="key")
     if pairs.empty:
         return None
@@ -376,8 +381,8 @@ def growth_prior(rec: pd.DataFrame) -> Part | None:
     f.loc[approx, "hi"] *= 1 + APPROX
     # the stated prior year, if any: same region, indicator and table, the year before
     prior_year = rec["year"].to_numpy()[f["p_base"]] - 1
-    wanted = _key(rec, rows=f["p_base"].to_numpy(), year=prior_year)
-    table = pd.DataFrame({"key": rec["key"].to_numpy(), "p_prior": np.arange(len(rec))})
+    wanted, own = _keys(_dims(rec, rows=f["p_base"].to_numpy(), year=prior_year), _dims(rec))
+    table = pd.DataFrame({"key": own, "p_prior": np.arange(len(rec))})
     f["key"] = wanted
     f = f.merge(table, on="key", how="left").drop(columns="key")
     f["p_prior"] = f["p_prior"].fillna(-1).astype(np.int64)
@@ -453,9 +458,9 @@ def _frame(typed, name, cols) -> pd.DataFrame:
     return t.frame[cols]
 
 
-def _key(rec: pd.DataFrame, rows=None, year=None, indicator=None, region=None) -> np.ndarray:
-    """One integer per (table, region, indicator, year): rows that state the same figure share it.
-    `year`, `indicator` and `region` (codes) replace the rows' own, to ask for another figure."""
+def _dims(rec: pd.DataFrame, rows=None, year=None, indicator=None, region=None) -> list[np.ndarray]:
+    """What names a figure: (table, region, indicator, year) of each row, as integer codes. `year`,
+    `indicator` and `region` (codes) replace the rows' own, to ask for another figure."""
     rows = np.arange(len(rec)) if rows is None else np.asarray(rows)
 
     def own(col):
@@ -464,7 +469,17 @@ def _key(rec: pd.DataFrame, rows=None, year=None, indicator=None, region=None) -
     reg = own("region_id") if region is None else np.asarray(region, dtype=np.int64)
     ind = own("indicator") if indicator is None else np.asarray(indicator, dtype=np.int64)
     yr = (rec["year"].to_numpy()[rows] if year is None else np.asarray(year)).astype(np.int64)
-    return ((own("resource") * 1_000_003 + reg) * 1_009 + ind) * 4_099 + yr
+    return [own("resource"), reg, ind, yr]
+
+
+def _keys(*sets: list[np.ndarray]) -> list[np.ndarray]:
+    """For sets of tuples of codes (each a list of columns), one integer per tuple, equal exactly where the
+    tuples are equal, across all the sets: the tuples are numbered by grouping, not packed into one number,
+    so no count of regions or indicators and no year makes two figures one."""
+    sizes = [len(s[0]) for s in sets]
+    columns = [np.concatenate([np.asarray(s[i], dtype=np.int64) for s in sets]) for i in range(len(sets[0]))]
+    numbers = pd.MultiIndex.from_arrays(columns).factorize()[0].astype(np.int64)
+    return np.split(numbers, np.cumsum(sizes)[:-1])
 
 
 def _related(rec: pd.DataFrame, relations: list[str], own: str, other: str) -> pd.DataFrame:
@@ -479,11 +494,11 @@ def _best(rec: pd.DataFrame, rows: np.ndarray, region_codes: np.ndarray) -> np.n
     """For each of `rows`, the row (same table and year) of `region_codes`' region and of the indicator the
     row's relation points at, the same source's when there is one; -1 where there is none."""
     relates = rec["relates_code"].to_numpy()[rows]
-    wanted = np.where((region_codes >= 0) & (relates >= 0),
-                      _key(rec, rows=rows, indicator=relates, region=region_codes), -1)
+    wanted, own = _keys(_dims(rec, rows=rows, indicator=relates, region=region_codes), _dims(rec))
+    wanted = np.where((region_codes >= 0) & (relates >= 0), wanted, -1)
     left = pd.DataFrame({"key": wanted, "i": np.arange(len(rows)),
                          "source": rec["source_id"].cat.codes.to_numpy()[rows]})
-    right = pd.DataFrame({"key": rec["key"].to_numpy(), "pos": np.arange(len(rec)),
+    right = pd.DataFrame({"key": own, "pos": np.arange(len(rec)),
                           "match_source": rec["source_id"].cat.codes.to_numpy()})
     m = left.merge(right, on="key")
     m["other"] = m["source"] != m["match_source"]

@@ -137,13 +137,15 @@ def _word_value(word: str) -> int:
 
 # How a reader is told each comparator: 'more than 250 billion yuan' ('=' says nothing).
 COMPARATOR_WORDS = {"=": "", "~": "about", ">": "more than", ">=": "at least", "<": "less than", "<=": "at most"}
-# Whole-word patterns of the hedges the data model maps to each comparator.
+# Whole-word patterns of the hedges the data model maps to each comparator ("no less than" is at least, not
+# less than: a negated hedge is its own word).
+_NOT = r"(?<!\bno )(?<!\bnot )"
 HEDGES = {
     "~": r"about|around|approximately|nearly|almost|roughly|estimated",
-    ">": r"more than|over|surpass\w*|exceed\w*|above|upwards of",
-    ">=": r"at least|no less than|or more",
-    "<": r"less than|fewer than|under|below",
-    "<=": r"as much as|as many as|up to|at most|no more than",
+    ">": rf"{_NOT}more than|over|surpass\w*|exceed\w*|above|upwards of",
+    ">=": r"at least|no less than|not less than|or more",
+    "<": rf"{_NOT}less than|{_NOT}fewer than|under|below",
+    "<=": r"as much as|as many as|up to|at most|no more than|not more than",
 }
 UNIT_WORDS = {
     "CNY": ("yuan", "rmb", "renminbi", "¥", "cny"),

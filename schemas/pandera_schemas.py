@@ -21,12 +21,14 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from .descriptor import RECORD_TABLES, YEAR_FIELD, Descriptor, Field, Resource
-from . import frames
+from . import frames, releasable
 from .frames import row_of
 from .report import Problem
 from .structure import Typed
 
-FORMULA = r"^[=+\-@]"
+# OWASP's formula triggers: a leading =, +, - or @, also behind tabs or carriage returns (which a spreadsheet
+# skips before it reads the cell as a formula)
+FORMULA = r"^[\t\r]*[=+\-@]"
 # Columns are validated as their distinct values (see run): text as plain Arrow text.
 DTYPES = {"string": frames.CATEGORIES, "integer": "Int64", "number": "float64", "boolean": "boolean",
           "date": "datetime64[ns]"}
@@ -43,6 +45,18 @@ class Rule:
     ok: Callable[[pd.DataFrame], pd.Series]
     say: Callable[[pd.Series], tuple[str, str]]  # the failing row -> (what is wrong, what was expected)
     whole_table: bool = False  # it compares rows with each other: it sees every row, not distinct cells
+    # the cells its verdict depends on, when fewer than `needs` (rules that read a few cells are grouped on
+    # one set): a row whose such cell was reported before is not judged
+    depends: tuple[str, ...] | None = None
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The cells the rule reports (a rule about a combination names them all)."""
+        return tuple(self.field.split(","))
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return self.needs if self.depends is None else self.depends
 
 
 @dataclass
@@ -81,10 +95,18 @@ def _column(f: Field) -> tuple[pa.Column, list]:
         n = c["maxLength"]
         add(pa.Check(lambda s: ~(frames.text_lengths(s) > n), name="max_length"),
             lambda v: (f"{v!r} is longer than {n} character(s)", f"at most {n}"))
+    if f.type == "string":  # what the release's Excel export refuses, refused first (schemas.releasable)
+        add(pa.Check(lambda s: ~frames.text_regex(s, releasable.CONTROL, missing=False), name="no_control"),
+            lambda v: (f"{v!r} holds a control character", "printable text (tabs and line breaks are fine): an Excel "
+                       "file cannot carry a control character"))
+    if f.type in ("integer", "number"):
+        add(pa.Check(lambda s: pd.Series(~releasable.too_precise_each(s), index=s.index), name="excel_digits"),
+            lambda v: (f"{_show(v)} has more than {releasable.EXCEL_DIGITS} significant digits",
+                       f"at most {releasable.EXCEL_DIGITS}, all that Excel keeps (it would round the rest)"))
     if f.type == "string" and "enum" not in c:  # an enum's codes ('=', '>=') are the schema's own, not free text
         add(pa.Check(lambda s: ~frames.text_regex(s, FORMULA, missing=False), name="no_formula"),
-            lambda v: (f"{v!r} starts with {str(v)[0]!r}, which a spreadsheet runs as a formula",
-                       "text that does not start with =, +, - or @"))
+            lambda v: (f"{v!r} starts with {_formula_start(v)!r}, which a spreadsheet runs as a formula",
+                       "text that does not start with =, +, - or @, nor with tabs or carriage returns before one"))
     column = pa.Column(DTYPES.get(f.type, DTYPES["string"]), nullable=not f.required, required=False, checks=checks)
     return column, says
 
@@ -99,22 +121,43 @@ def schema_for(res: Resource, rules: list[Rule]) -> Schema:
 
 
 def validate(desc: Descriptor, typed: dict[str, Typed]) -> list[Problem]:
+    """Every table's column checks, then its rules (see check_columns and check_rules)."""
+    return check_columns(typed) + check_rules(desc, typed)
+
+
+def check_columns(typed: dict[str, Typed]) -> list[Problem]:
+    """Each table's column checks: run before the keys, so that a cell that breaks its own constraint is
+    reported for that, not again as a dangling reference."""
+    problems = []
+    for t in typed.values():
+        problems += run_columns(schema_for(t.resource, []), t)
+    return problems
+
+
+def check_rules(desc: Descriptor, typed: dict[str, Typed]) -> list[Problem]:
+    """Each table's rules: run after the keys, and quiet about every cell reported before."""
     problems = []
     for name, t in typed.items():
         rules = [r for r in _rules(name, desc, typed) if all(c in t.frame.columns for c in r.needs)]
-        problems += run(schema_for(t.resource, rules), t)
+        problems += run_rules(schema_for(t.resource, rules), t)
     return problems
 
 
 def run(schema: Schema, t: Typed) -> list[Problem]:
-    """Validate a typed table with its schema.
+    """Validate a typed table with its schema: its columns' checks, then its rules."""
+    return run_columns(schema, t) + run_rules(schema, t)
+
+
+def run_columns(schema: Schema, t: Typed) -> list[Problem]:
+    """The column checks of a typed table.
 
     A column check depends on the cell alone, and most rules on a few cells of the row: so the columns'
     checks run on each column's distinct values (one validation for each group of columns with like
     numbers of distinct values, see _by_size), and the rules on the distinct combinations of the cells
-    they read (one validation for each such set of cells); the failures are then spread to every row
-    holding them. Only rules about the whole table (a figure stated twice, a currency link) see every
-    row. The checks are the same either way; only the rows they are shown differ.
+    they read (one validation for each such set of cells, run_rules); the failures are then spread to every
+    row holding them. Only rules about the whole table (a figure stated twice, a currency link) see every
+    row. The checks are the same either way; only the rows they are shown differ. A cell that fails is
+    marked on `t` (Typed.mark): it is reported once, by its first failing check, and later checks leave it.
     """
     problems: list[Problem] = []
     names = [n for n in schema.schema.columns if n in t.frame.columns]
@@ -124,15 +167,17 @@ def run(schema: Schema, t: Typed) -> list[Problem]:
              for group, width in _by_size({n: len(v) for n, (v, _) in distinct.items()})]
     found = [c for c in cases if len(c)]
     cases = pd.concat(found) if found else _NO_CASES
-    failed_rows = {}  # field -> rows a column check failed: rules stay quiet about those cells
+    if len(cases):  # the checks in the order the schema lists them: the first a cell fails is the one said
+        cases = cases.assign(_order=pd.to_numeric(cases["check_number"], errors="coerce").fillna(-1)) \
+            .sort_values(["column", "_order"], kind="stable")
     for (name, check, number), group in cases.groupby(["column", "check", "check_number"], dropna=False, sort=False):
         values, inverse = distinct[name]
         index = group["index"].astype(int).to_numpy()
         index = index[index < len(values)]  # a padding row repeats a value: its failure is that value's
         failing = np.zeros(len(values), dtype=bool)
         failing[index] = True
-        rows = np.flatnonzero(failing[inverse] & ~t.failed.get(name, np.zeros(len(t.frame), dtype=bool)))
-        failed_rows.setdefault(name, np.zeros(len(t.frame), dtype=bool))[rows] = True
+        rows = np.flatnonzero(failing[inverse] & ~t.bad(name))
+        t.mark(name, rows)
         said = {}
         for pos, line in zip(rows, t.table.lines[rows]):
             k = int(inverse[pos])
@@ -140,17 +185,26 @@ def run(schema: Schema, t: Typed) -> list[Problem]:
                 said[k] = ("cell is empty", "a value: the field is required") if check == "not_nullable" \
                     else schema.column_says[name][int(number)](values.iloc[k])
             problems.append(Problem("schema", t.file, int(line), name, *said[k], check))
+    return problems
+
+
+def run_rules(schema: Schema, t: Typed) -> list[Problem]:
+    """The rules of a typed table (see run_columns): a row is not judged by a rule that reads a cell already
+    reported, and a cell a rule reports is marked, so that the next rule about it says nothing."""
+    problems: list[Problem] = []
     groups: dict[tuple, list[int]] = {}
     for number, rule in enumerate(schema.rules):
         if all(c in t.frame.columns for c in rule.needs):
             groups.setdefault(("whole",) if rule.whole_table else tuple(sorted(rule.needs)), []).append(number)
-    shown = {("whole",): (t.frame, np.arange(len(t.frame)))}
+    whole = t.frame.assign(**{FAILED: _any_failed(t)})  # a rule comparing rows asks whether the other row is sound
+    shown = {("whole",): (whole, np.arange(len(t.frame)))}
     for key in [k for k in groups if k != ("whole",)]:
         frame, inverse = _combinations(t.frame, list(key))
         if len(frame) * 2 > len(t.frame):  # hardly any repeats: show every row, with the table's other rules
             groups.setdefault(("whole",), []).extend(groups.pop(key))
         else:
             shown[key] = (frame, inverse)
+    failing_rows: dict[int, tuple[np.ndarray, np.ndarray, pd.DataFrame]] = {}
     for key, numbers in groups.items():
         frame, inverse = shown[key]
         # Pandera drops the failures of a check whose result holds NA: every rule's result is made plain
@@ -163,20 +217,29 @@ def run(schema: Schema, t: Typed) -> list[Problem]:
         rows = pd.DataFrame({"row": np.arange(len(frame))})
         cases = _failures(pa.DataFrameSchema(checks=checks), rows, t, problems, schema)
         for check, group in cases.groupby("check", sort=False):
-            rule = schema.rules[int(str(check)[4:])]
             failing = np.zeros(len(frame), dtype=bool)
             failing[group["index"].astype(int).to_numpy()] = True
-            quiet = failed_rows.get(rule.field, np.zeros(len(t.frame), dtype=bool)).copy()
-            for c in rule.needs:
-                quiet |= t.failed.get(c, quiet)
-            rows = np.flatnonzero(failing[inverse] & ~quiet)
-            said = {}
-            for pos, line in zip(rows, t.table.lines[rows]):
-                k = int(inverse[pos])
-                if k not in said:
-                    said[k] = rule.say(frame.iloc[k])
-                problems.append(Problem("schema", t.file, int(line), rule.field, *said[k], f"rule:{rule.field}"))
+            failing_rows[int(str(check)[4:])] = (failing[inverse], inverse, frame)
+    for number in sorted(failing_rows):  # in the order the rules are listed: the first says it
+        rule = schema.rules[number]
+        failing, inverse, frame = failing_rows[number]
+        rows = np.flatnonzero(failing & ~t.bad(*rule.fields, *rule.reads))
+        for f in rule.fields:
+            t.mark(f, rows)
+        said = {}
+        for pos, line in zip(rows, t.table.lines[rows]):
+            k = int(inverse[pos])
+            if k not in said:
+                said[k] = rule.say(frame.iloc[k])
+            problems.append(Problem("schema", t.file, int(line), rule.field, *said[k], f"rule:{rule.field}"))
     return problems
+
+
+FAILED = "__failed__"  # the column, beside a whole table's cells, that says a row holds a cell already reported
+
+
+def _any_failed(t: Typed) -> np.ndarray:
+    return t.bad(*t.failed)
 
 
 def _by_size(sizes: dict[str, int], spread: int = 8) -> list[tuple[list[str], int]]:
@@ -267,6 +330,8 @@ def _definitions(typed: dict[str, Typed]) -> pd.DataFrame:
     if t is None or not all(c in t.frame.columns for c in cols):
         return pd.DataFrame(columns=cols).set_index("indicator")
     defs = t.frame[cols].astype({c: object for c in ("indicator", "unit", "relation", "relates_to")})
+    # a definition with a cell reported already is no rule for its records: they are not judged by it
+    defs = defs[~t.bad(*cols)]
     return defs.dropna(subset=["indicator"]).drop_duplicates("indicator").set_index("indicator")
 
 
@@ -299,23 +364,27 @@ def _record_rules(name: str, res: Resource, typed: dict[str, Typed]) -> list[Rul
         Rule("unit", cells,
              lambda df: ~known(df) | qualitative(df) | df["unit"].isna() | (_labels(df["unit"]) == d(df, "unit")),
              lambda r: (f"unit {r['unit']!r} is not the canonical unit of {r['indicator']}",
-                        f"{canonical(r)!r}, as indicator_definitions.csv says")),
+                        f"{canonical(r)!r}, as indicator_definitions.csv says"), depends=("indicator", "unit")),
         Rule("value", cells,
              lambda df: ~known(df) | df["value"].isna() | (d(df, "min").isna() | (df["value"] >= d(df, "min")))
              & (d(df, "max").isna() | (df["value"] <= d(df, "max"))),
              lambda r: (f"{_show(r['value'])} is outside the plausible range of {r['indicator']}",
-                        f"{_show(defs['min'].get(r['indicator']))} to {_show(defs['max'].get(r['indicator']))}")),
+                        f"{_show(defs['min'].get(r['indicator']))} to {_show(defs['max'].get(r['indicator']))}"),
+             depends=("indicator", "value")),
         Rule("value", cells,
              lambda df: df["value"].isna() | (df["unit"] != "percent")
              | ((df["value"] >= -100) & (~d(df, "relation").isin(SHARE_RELATIONS) | (df["value"] <= 100))),
              lambda r: (f"{_show(r['value'])} percent is out of bounds",
-                        "a share from 0 to 100, a change of at least -100")),
+                        "a share from 0 to 100, a change of at least -100"), depends=("indicator", "unit", "value")),
         Rule("value", cells,
              lambda df: df["value"].isna() | ~df["unit"].isin(WHOLE_UNITS) | (df["value"] % 1 == 0),
-             lambda r: (f"{_show(r['value'])} {r['unit']} is not a whole number", "a whole number")),
+             lambda r: (f"{_show(r['value'])} {r['unit']} is not a whole number", "a whole number"),
+             depends=("unit", "value")),
         Rule("value", cells,
              lambda df: ~known(df) | ~qualitative(df) | df["value"].isna(),
-             lambda r: (f"{r['indicator']} is qualitative but the row has a value", "an empty value, unit and comparator")),
+             lambda r: (f"{r['indicator']} is qualitative but the row has a value",
+                        "an empty value, unit and comparator"),
+             depends=("indicator", "value")),
     ]
     required = {f.name for f in res.fields if f.required}  # those report an empty cell already
     for col in ("value", "unit", "comparator"):
@@ -324,10 +393,12 @@ def _record_rules(name: str, res: Resource, typed: dict[str, Typed]) -> list[Rul
         rules.append(Rule(col, cells,
                           lambda df, col=col: ~known(df) | qualitative(df) | df[col].notna(),
                           lambda r, col=col: (f"{col} is empty for the quantitative indicator {r['indicator']}",
-                                              f"a {col}: only qualitative aims have none")))
+                                              f"a {col}: only qualitative aims have none"), depends=("indicator", col)))
     rules.append(Rule("unit", cells,
                       lambda df: ~known(df) | ~qualitative(df) | df["unit"].isna(),
-                      lambda r: (f"{r['indicator']} is qualitative but the row has unit {r['unit']!r}", "an empty unit")))
+                      lambda r: (f"{r['indicator']} is qualitative but the row has unit {r['unit']!r}",
+                                 "an empty unit"),
+                      depends=("indicator", "unit")))
     key = ["region_id", "indicator", year, "source_id"] + (["kind"] if name == "targets" else [])
     rules.append(Rule(",".join(key), tuple(key),
                       lambda df: ~df.duplicated(key, keep="first"),
@@ -348,8 +419,10 @@ def _record_rules(name: str, res: Resource, typed: dict[str, Typed]) -> list[Rul
         same &= np.asarray(frames.texts(df["indicator"])[at] == d(df, "relates_to").to_numpy(), dtype=bool)
         relation = d(df, "relation").to_numpy()
         linkless = df["equivalent_of"].isna().to_numpy()
+        # a linked row with a cell reported already is not compared: that cell is its one error
+        unsound = found & df[FAILED].to_numpy()[at] if FAILED in df.columns else np.zeros(len(df), dtype=bool)
         return pd.Series(linkless & (relation != "currency_equivalent")
-                         | ~linkless & (relation == "currency_equivalent") & same
+                         | ~linkless & (relation == "currency_equivalent") & (same | unsound)
                          | ~linkless & ~found, index=df.index)  # dangling: the foreign key check reports it
 
     rules.append(Rule("equivalent_of", tuple(link), linked,
@@ -403,14 +476,56 @@ def _source_rules(typed) -> list[Rule]:
 
 
 def _region_rules(typed) -> list[Rule]:
+    regions = typed["regions"].frame
+
+    def chain(region_id) -> str:
+        """The parents from a region round its cycle back to it, for the message (a failing row only)."""
+        parent = dict(zip(frames.texts(regions["region_id"])[::-1], frames.texts(regions["parent_id"])[::-1]))
+        seen, at = [region_id], parent.get(region_id)
+        while at is not None and at not in seen:
+            seen.append(at)
+            at = parent.get(at)
+        return " -> ".join([*seen, str(at)])
+
     return [Rule("parent_id", ("region_id", "parent_id"),
                  lambda df: pd.Series(~frames.same_text(df["parent_id"], df["region_id"]), index=df.index)
                  | df["parent_id"].isna(),
-                 lambda r: (f"{r['region_id']} is its own parent", "the region_id of another place"))]
+                 lambda r: (f"{r['region_id']} is its own parent", "the region_id of another place")),
+            Rule("parent_id", ("region_id", "level", "parent_id"),
+                 lambda df: (df["level"] != "country").fillna(True) | df["parent_id"].isna(),
+                 lambda r: (f"{r['region_id']} is a country but has the parent {r['parent_id']}",
+                            "no parent_id: a country is the top of the hierarchy"), depends=("level", "parent_id")),
+            Rule("parent_id", ("region_id", "parent_id"), lambda df: pd.Series(~parent_cycles(df), index=df.index),
+                 lambda r: (f"the parents of {r['region_id']} lead back to it ({chain(r['region_id'])})",
+                            "parents that end at a place without a parent"), whole_table=True)]
+
+
+def parent_cycles(df: pd.DataFrame) -> np.ndarray:
+    """For each row, whether it is the first row of a cycle of two or more parents (a region its own parent is
+    another rule's): one error per cycle. Each row is walked once, so the time is linear however long the
+    chains."""
+    parents = row_of(df["parent_id"], df["region_id"])
+    state = np.zeros(len(parents), dtype=np.int8)  # 0 not seen, 1 on the path being walked, 2 done
+    first = np.zeros(len(parents), dtype=bool)
+    for start in range(len(parents)):
+        path = []
+        at = start
+        while at >= 0 and state[at] == 0:
+            state[at] = 1
+            path.append(at)
+            at = parents[at]
+        if at >= 0 and state[at] == 1:  # the walk came back to itself: a cycle, from `at` on
+            cycle = path[path.index(at):]
+            if len(cycle) >= 2:
+                first[min(cycle)] = True
+        state[path] = 2
+    return first
 
 
 def _finding_rules(typed) -> list[Rule]:
     ids = [typed[n].frame["record_id"] for n in RECORD_TABLES if n in typed and "record_id" in typed[n].frame.columns]
+    # a record_id reported already may be the one a finding names: no record is then said to be unknown
+    unsure = any(typed[n].bad("record_id").any() for n in RECORD_TABLES if n in typed)
     sources = set(typed["sources"].frame["source_id"].dropna()) if "sources" in typed \
         and "source_id" in typed["sources"].frame.columns else set()
 
@@ -437,7 +552,7 @@ def _finding_rules(typed) -> list[Rule]:
                          index=df.index, dtype=bool)
 
     return [
-        Rule("records", ("records",), lambda df: unknown_records_of(df["records"]).map(len) == 0,
+        Rule("records", ("records",), lambda df: (unknown_records_of(df["records"]).map(len) == 0) | unsure,
              lambda r: (f"names record(s) that exist in neither indicators.csv nor targets.csv: "
                         f"{' '.join(unknown_records(r['records']))}", "record_ids of indicators.csv or targets.csv")),
         Rule("other_sources", ("other_sources", "source_id"),
@@ -471,6 +586,11 @@ def partial_date_bounds(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     month_end = first + pd.offsets.MonthEnd(0)
     last = first.where(n == 10, month_end.where(n == 7, year_end))
     return first, last
+
+
+def _formula_start(value) -> str:
+    text = str(value)
+    return text[: len(text) - len(text.lstrip("\t\r")) + 1]
 
 
 def _compiles(pattern: str) -> bool:

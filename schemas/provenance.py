@@ -106,9 +106,24 @@ class Checker:
         self.quotes = {name: Quotes(t.frame["quote"]) for name, t in self.records.items()}
         self.has = {name: {f: np.zeros(len(t.frame), dtype=bool) for f in traced(name)}
                     for name, t in self.records.items()}
-        # which record cells hold something to trace, worked out once rather than for every batch
-        self.filled = {name: {f: t.frame[f].notna().to_numpy() for f in traced(name) if f in t.frame.columns}
-                       for name, t in self.records.items()}
+        # records with a provenance row whose field cell was reported: which field it traces is not known, so
+        # no field of theirs is said to lack provenance (that row's one error is its field)
+        self.unsure = {name: np.zeros(len(t.frame), dtype=bool) for name, t in self.records.items()}
+        # and fields of a record table traced by a provenance row whose resource or record_id was reported:
+        # which record it traces is not known, so no record is said to lack provenance for those fields
+        self.unsure_fields: dict[str, set] = {name: set() for name in self.records}
+        # articles whose numbers may be traced by a record or provenance row with a cell reported already: no
+        # number of theirs is said to be unaccounted for (that cell is the one error)
+        self.unsure_sources: set = set()
+        for t in self.records.values():
+            self.unsure_sources.update(x for x in texts(t.frame["source_id"])[t.bad(*t.frame.columns)] if x)
+        sources = typed.get("sources")
+        if sources is not None and "source_id" in sources.frame.columns:
+            self.unsure_sources.update(x for x in texts(sources.frame["source_id"])[sources.bad("source_id")] if x)
+        # which record cells hold something to trace, worked out once rather than for every batch (a cell
+        # reported already, such as a value that is not a number, holds something too)
+        self.filled = {name: {f: t.frame[f].notna().to_numpy() | t.bad(f) for f in traced(name)
+                              if f in t.frame.columns} for name, t in self.records.items()}
         self.sources = typed.get("sources")
         self.number_cache: dict[str, tuple] = {}
         self.read_any = False  # a provenance table that cannot be read says so once, not once per record field
@@ -124,10 +139,12 @@ class Checker:
         if self.archive is None or s is None or not {"source_id", "archive_file", "sha256"} <= set(s.frame.columns):
             return problems
         pattern = _pattern(s.resource, "archive_file")
+        reported = s.bad("archive_file")
+        digest_reported = s.bad("sha256")
         for pos, (sid, name, digest) in enumerate(s.frame[["source_id", "archive_file", "sha256"]]
                                                   .astype(object).itertuples(index=False)):
-            if pd.isna(sid) or pd.isna(name) or (pattern is not None and not pattern.fullmatch(name)):
-                continue  # a name that fails its field's pattern is the schema layer's to report, once
+            if pd.isna(sid) or pd.isna(name) or reported[pos] or (pattern is not None and not pattern.fullmatch(name)):
+                continue  # a cell reported already, or failing its field's pattern, is the schema layer's, once
             try:
                 path = paths.inside(self.archive, name, "the archive folder")
             except paths.Refused as exc:
@@ -140,7 +157,7 @@ class Checker:
                 continue
             data = path.read_bytes()
             actual = hashlib.sha256(data).hexdigest()
-            if not pd.isna(digest) and actual != digest:  # an empty sha256 is the required check's to report
+            if not pd.isna(digest) and actual != digest and not digest_reported[pos]:  # else reported already
                 problems.append(_problem(s, pos, "sha256",
                                          f"the archived text {name} has SHA-256 {actual}, not the one recorded",
                                          "the SHA-256 of the archived file (the text changed, or the wrong file)",
@@ -172,6 +189,8 @@ class Checker:
             return problems
         for name, t in self.records.items():
             src, quote = codes(t.frame["source_id"]), codes(t.frame["quote"])
+            reported = t.bad("source_id", "quote")
+            src, quote = np.where(reported, -1, src), np.where(reported, -1, quote)
             width = len(self.quotes[name])
             # one integer per (source, quote), -1 where either is missing: hashed once, not sorted as pairs
             key = np.where((src >= 0) & (quote >= 0), src.astype(np.int64) * width + quote, -1)
@@ -182,11 +201,32 @@ class Checker:
             missing[real] = self._not_in_texts(pairs[real] // width, cats, self.quotes[name][pairs[real] % width])
             if not missing.any():
                 continue
+            t.mark("quote", missing[pair_of])  # its value's evidence is then not looked for in it
             for pos in np.flatnonzero(missing[pair_of]):
                 problems.append(_problem(t, pos, "quote", f"{_short(self.quotes[name][[quote[pos]]][0])!r} is not in the "
                                          f"archived text of {cats[src[pos]]}",
                                          "a verbatim span of the article (only whitespace may differ)", "not-verbatim"))
         return problems
+
+    def check_findings(self, findings: Typed | None) -> list[Problem]:
+        """Each finding's evidence, documented as verbatim, is in its source's article (once per distinct
+        source and evidence)."""
+        if not self.texts or findings is None or not {"source_id", "evidence"} <= set(findings.frame.columns):
+            return []
+        f = findings.frame
+        reported = findings.bad("source_id", "evidence")
+        src = np.where(reported, -1, codes(f["source_id"]))
+        ev = np.where(reported, -1, codes(f["evidence"]))
+        pairs = pd.DataFrame({"src": src, "ev": ev})
+        distinct = pairs[(pairs["src"] >= 0) & (pairs["ev"] >= 0)].drop_duplicates()
+        cats = np.asarray(f["source_id"].cat.categories.to_numpy(dtype=object), dtype=object)
+        spans = _folded(f["evidence"])[distinct["ev"].to_numpy()] if len(distinct) else np.zeros(0, dtype=object)
+        missing = self._not_in_texts(distinct["src"].to_numpy(), cats, spans)
+        bad = distinct[missing]
+        rows = np.flatnonzero(pd.MultiIndex.from_frame(pairs).isin(pd.MultiIndex.from_frame(bad))) if len(bad) else []
+        return [_problem(findings, pos, "evidence", f"{_short(f['evidence'].iloc[pos])!r} is not in the archived text "
+                         f"of {cats[src[pos]]}", "a verbatim span of the article (only whitespace may differ)",
+                         "not-verbatim") for pos in rows]
 
     # --------------------------------------------------------- provenance
     def add(self, prov: Typed) -> list[Problem]:
@@ -197,6 +237,11 @@ class Checker:
         self.read_any = True
         problems = []
         resource = texts(p["resource"])
+        self.unsure_sources.update(x for x in texts(p["source_id"])[prov.bad(*p.columns)] if x)
+        lost = prov.bad("resource", "record_id")
+        for name in self.records:
+            self.unsure_fields[name].update(texts(p["field"])[lost & ((resource == name) | prov.bad("resource"))]
+                                            .tolist())
         for name, rec in self.records.items():
             rows = np.flatnonzero(resource == name)
             if not len(rows):
@@ -208,6 +253,7 @@ class Checker:
             problems += self._belongs(prov, rows, sub, name, rec, field, at, known)
             ev = _folded(sub["evidence"])
             ev_rows = spread(ev, codes(sub["evidence"]), None)
+            ev_rows[prov.bad("evidence")[rows]] = None  # reported already: not searched for as well
             quotes = self.quotes[name][spread(codes(rec.frame["quote"]), at, -1)]
             inside = np.fromiter((e is not None and q is not None and e in q for e, q in zip(ev_rows, quotes)),
                                  dtype=bool, count=len(rows))
@@ -221,7 +267,10 @@ class Checker:
     def _belongs(self, prov, rows, sub, name, rec, field, at, known) -> list[Problem]:
         """The row names a non-empty traced field of a record of the same source; the record field is covered."""
         problems = []
-        for i in np.flatnonzero(~known & sub["record_id"].notna().to_numpy()):
+        sound = ~prov.bad(*prov.frame.columns)[rows]  # a provenance row with a cell reported says nothing more
+        self.unsure[name][at[known & prov.bad("field")[rows]]] = True
+        unsure = rec.bad("record_id").any()  # a record_id reported already may be the one this row names
+        for i in np.flatnonzero(~known & sub["record_id"].notna().to_numpy() & sound & ~unsure):
             problems.append(_problem(prov, rows[i], "record_id", f"{sub['record_id'].iloc[i]!r} is not a record of "
                                      f"{rec.file}", f"a record_id of {rec.file}",
                                      "provenance-orphan"))
@@ -232,12 +281,13 @@ class Checker:
                 cell = spread(self.filled[name][f], at, False)  # a table without rows has no cell
                 covered |= this & cell
                 self.has[name][f][at[this & cell]] = True
-        for i in np.flatnonzero(known & ~covered & sub["field"].notna().to_numpy()):
+        for i in np.flatnonzero(known & ~covered & sub["field"].notna().to_numpy() & sound):
             problems.append(_problem(prov, rows[i], "field", f"{field[i]} of {sub['record_id'].iloc[i]} is empty or "
                                      "not traced", "provenance only for non-empty traced fields", "provenance-orphan"))
         source = rec.frame["source_id"]
         theirs = pd.Series(pd.Categorical.from_codes(spread(codes(source), at, -1), dtype=source.dtype))
-        wrong = known & ~same_text(sub["source_id"], theirs) & sub["source_id"].notna().to_numpy()  # empty: reported
+        wrong = known & ~same_text(sub["source_id"], theirs) & sub["source_id"].notna().to_numpy() & sound \
+            & ~spread(rec.bad("source_id"), at, False)  # empty, or the record's own source wrong: reported
         for i in np.flatnonzero(wrong):
             problems.append(_problem(prov, rows[i], "source_id", f"evidence from {sub['source_id'].iloc[i]}, but the "
                                      f"record's source is {theirs.iloc[i]}", "the record's own source_id",
@@ -272,7 +322,8 @@ class Checker:
         if "value" not in rec.frame.columns:
             return []
         ev_codes = codes(sub["evidence"])
-        mine = np.flatnonzero(known & (field == "value") & (ev_codes >= 0))
+        reported = prov.bad(*prov.frame.columns)[rows] | spread(rec.bad("value", "unit", "quote"), at, False)
+        mine = np.flatnonzero(known & (field == "value") & (ev_codes >= 0) & ~reported)
         if not len(mine):
             return []
         single = np.full(len(ev), np.nan)  # the one number a distinct evidence text states (NaN: not exactly one)
@@ -320,7 +371,8 @@ class Checker:
         year = YEAR_FIELD[name]
         if not {year, "unit", "comparator"} <= set(rec.frame.columns):
             return []
-        mine = np.flatnonzero(known & np.isin(field, [year, "unit", "comparator"]))
+        reported = prov.bad(*prov.frame.columns)[rows] | spread(rec.bad(year, "unit", "comparator"), at, False)
+        mine = np.flatnonzero(known & np.isin(field, [year, "unit", "comparator"]) & ~reported)
         if not len(mine):
             return []
         combo = pd.DataFrame({
@@ -351,7 +403,7 @@ class Checker:
             elif f == "comparator" and method == "stated" and comp in numbers.HEDGES and comp != "=" \
                     and not numbers.states_hedge(evidence, comp):  # a comparator not allowed: the enum's to report
                 bad.append((*key, f"has no hedge meaning {comp!r}",
-                            f"a hedge word for {comp!r} (e.g. {numbers.HEDGES[comp].split('|')[0]})"))
+                            f"a hedge word for {comp!r} (e.g. {numbers.COMPARATOR_WORDS[comp]})"))
         if not bad:
             return []
         flagged = combo.assign(row=mine).merge(pd.DataFrame(bad, columns=[*combo.columns, "message", "expected"]),
@@ -368,9 +420,10 @@ class Checker:
         problems = self._completeness() + self._set_aside_records()
         for name, rec in self.records.items():
             for f in traced(name) if self.read_any else ():
-                if f not in self.filled[name]:
+                if f not in self.filled[name] or f in self.unsure_fields[name]:
                     continue
-                cell = self.filled[name][f] & rec.frame["record_id"].notna().to_numpy()
+                cell = self.filled[name][f] & rec.frame["record_id"].notna().to_numpy() & ~self.unsure[name] \
+                    & ~rec.bad("record_id")
                 for pos in np.flatnonzero(cell & ~self.has[name][f]):
                     problems.append(_problem(rec, pos, f, f"no provenance row for {f}",
                                              f"a row in provenance.csv for ({name}, {rec.frame['record_id'].iloc[pos]}, "
@@ -379,7 +432,8 @@ class Checker:
                 continue
             values = rec.frame["value"].to_numpy(dtype="float64", na_value=np.nan)
             quote_codes = codes(rec.frame["quote"])
-            for pos in np.flatnonzero(~np.isnan(values) & ~self.has[name]["value"] & (quote_codes >= 0)):
+            sound = ~rec.bad("value", "unit", "quote")
+            for pos in np.flatnonzero(~np.isnan(values) & ~self.has[name]["value"] & (quote_codes >= 0) & sound):
                 quote = self.quotes[name][[quote_codes[pos]]][0]
                 unit = _cell(rec.frame, "unit", pos)
                 if values[pos] not in self._number(quote) and not self._in_words(quote, values[pos], unit):
@@ -411,7 +465,7 @@ class Checker:
                           for pos, sid, n in self.ledger.set_apart]}
         return ([_problem(t, b.key, "span", b.message, b.expected, "set-aside-span") for b in bad]
                 + [Problem("provenance", u.archive_file, u.line, None, u.message, completeness.expected(file),
-                           "unaccounted-number") for u in left])
+                           "unaccounted-number") for u in left if u.source_id not in self.unsure_sources])
 
 
     def _set_aside_records(self) -> list[Problem]:

@@ -27,7 +27,7 @@ TRUE = ("true", "True", "TRUE", "1")
 FALSE = ("false", "False", "FALSE", "0")
 EXPECTED = {
     "integer": "a whole number such as 2023",
-    "number": "a plain number such as 180000000000 or 13.9 (no separators or scale words)",
+    "number": "a plain number such as 180000000000 or 13.9 (no separators or scale words, not NaN or infinity)",
     "boolean": "true or false",
     "date": "a date YYYY-MM-DD",
     "uri": "an absolute URI such as https://example.org/page",
@@ -40,7 +40,9 @@ class Typed:
 
     table: Table
     frame: pd.DataFrame  # typed; a cell that did not cast is missing (NA)
-    failed: dict[str, np.ndarray] = field(default_factory=dict)  # per field: cells that did not cast
+    # per field, the cells already reported as wrong (a type, a constraint, a foreign key, a rule): each
+    # later check says nothing about them, nor about what depends on them, so that one fault is one error
+    failed: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def resource(self) -> Resource:
@@ -49,6 +51,21 @@ class Typed:
     @property
     def file(self) -> str:
         return self.table.file
+
+    def bad(self, *fields: str) -> np.ndarray:
+        """Rows where any of these fields holds a cell already reported."""
+        out = np.zeros(len(self.frame), dtype=bool)
+        for f in fields:
+            if f in self.failed:
+                out |= self.failed[f]
+        return out
+
+    def mark(self, field_name: str, rows) -> None:
+        """Cells of a field now reported (a boolean mask or row positions): later checks leave them alone."""
+        if field_name not in self.frame.columns:
+            return
+        mask = self.failed.setdefault(field_name, np.zeros(len(self.frame), dtype=bool))
+        mask[rows] = True
 
     def lines(self, mask_or_positions) -> np.ndarray:
         idx = np.asarray(mask_or_positions)
@@ -72,7 +89,7 @@ def cast(table: Table) -> tuple[Typed, list[Problem]]:
             typed.frame[f.name] = text.cat.remove_categories(categories[~ok].tolist()) if (~ok).any() else text
         else:
             typed.frame[f.name] = _spread(values, codes, ~failed)
-        typed.failed[f.name] = failed
+        typed.failed[f.name] = failed.copy()
         if failed.any():
             kind = "uri" if f.type == "string" else f.type
             for line, cell in zip(table.lines[failed], categories.to_numpy(dtype=object)[codes[failed]]):
@@ -89,7 +106,10 @@ def _cast(text: pd.Series, type_: str, fmt: str | None) -> tuple[pd.Series | Non
         values = pd.to_numeric(text.where(ok), errors="coerce").astype("Int64")
     elif type_ == "number":
         ok = text.str.fullmatch(NUMBER)
-        values = pd.to_numeric(text.where(ok).replace({"INF": "inf", "-INF": "-inf"}), errors="coerce").astype("float64")
+        values = pd.to_numeric(text.where(ok), errors="coerce").astype("float64")
+        # The Table Schema's NaN and INF are numbers, but none is a figure: a NaN would read as an empty cell (a
+        # range bound of NaN turned the range check off) and no export can hold an infinity. Refused here.
+        ok &= np.isfinite(values.to_numpy(dtype="float64", na_value=np.nan))
     elif type_ == "boolean":
         ok = text.isin(TRUE + FALSE)
         values = text.map(lambda v: True if v in TRUE else False if v in FALSE else None).astype("boolean")
@@ -129,8 +149,12 @@ def foreign_keys(desc: Descriptor, t: Typed, typed: dict[str, Typed]) -> list[Pr
         if other is None or not all(c in t.frame.columns for c in fk.fields) \
                 or not all(c in other.frame.columns for c in fk.ref_fields):
             continue
+        if other.bad(*fk.ref_fields).any():
+            # a key there is reported already: which value it should hold is unknown, so a reference found
+            # nowhere may be to it; the key's error is the one error (fixed, the check runs again)
+            continue
         here = t.frame[list(fk.fields)]
-        present = here.notna().all(axis=1).to_numpy()
+        present = here.notna().all(axis=1).to_numpy() & ~t.bad(*fk.fields)  # a cell already reported: not looked up
         if len(fk.fields) == 1:
             parent, child = other.frame[fk.ref_fields[0]], here.iloc[:, 0]
             if isinstance(child.dtype, pd.CategoricalDtype) and isinstance(parent.dtype, pd.CategoricalDtype):
@@ -142,6 +166,8 @@ def foreign_keys(desc: Descriptor, t: Typed, typed: dict[str, Typed]) -> list[Pr
             there = other.frame[list(fk.ref_fields)].dropna()
             found = pd.MultiIndex.from_frame(here.astype(object)).isin(pd.MultiIndex.from_frame(there.astype(object)))
         bad = present & ~np.asarray(found, dtype=bool)
+        for c in fk.fields:
+            t.mark(c, bad)
         target = f"{desc.resources[fk.resource].path}:{','.join(fk.ref_fields)}"
         for line, value in zip(t.lines(bad), here[bad].itertuples(index=False)):
             shown = ",".join(str(v) for v in value)
@@ -178,14 +204,12 @@ class Keys:
                 continue
             frame = t.frame[cols]
             null = frame.isna().any(axis=1).to_numpy()
+            failed = t.bad(*cols)
             if code == "primary-key":
-                failed = np.zeros(len(frame), dtype=bool)
-                for c in cols:
-                    failed |= t.failed.get(c, failed)
                 for line in t.lines(null & ~failed):
                     problems.append(Problem("structure", t.file, int(line), ",".join(cols), "primary key is empty",
                                             "a value in every primary key field", "primary-key"))
-            keep = ~null
+            keep = ~null & ~failed  # a key cell already reported is not compared with the others
             kept = frame[keep]
             h1 = pd.util.hash_pandas_object(kept, index=False, hash_key="schemas-keys-one").to_numpy()
             h2 = pd.util.hash_pandas_object(kept, index=False, hash_key="schemas-keys-two").to_numpy()

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from . import consistency, csvfile, descriptor, pandera_schemas, provenance, structure
+from . import consistency, csvfile, descriptor, pandera_schemas, provenance, releasable, structure
 from .frames import concat
 from .report import LAYERS, Problem, Report
 
@@ -42,6 +42,7 @@ def validate(root: Path | str, archive: Path | str | None = None, keep_tables: b
         desc = descriptor.load(root)
         standard = standard or descriptor.start_standard_check(root)
         report.add(descriptor.check(desc))
+        report.add(releasable.check(desc))
     typed = {}
     with clock("structure"):
         for name, res in desc.resources.items():
@@ -55,14 +56,20 @@ def validate(root: Path | str, archive: Path | str | None = None, keep_tables: b
             typed[name], problems = structure.cast(table)
             report.add(problems)
             report.rows[name] = len(table.frame)
+    # a cell is reported by the first check it fails, and every later check leaves it and what depends on it
+    # (structure.Typed.mark): so the cell's own constraints go before the keys, and the rules after them
+    with clock("schema"):
+        report.add(pandera_schemas.check_columns(typed))
+    with clock("structure"):
         report.add(structure.keys(desc, typed))
     with clock("schema"):
-        report.add(pandera_schemas.validate(desc, typed))
+        report.add(pandera_schemas.check_rules(desc, typed))
 
     with clock("provenance"):
         checker = provenance.Checker(typed, archive)
         report.add(checker.check_archive())
         report.add(checker.check_quotes())
+        report.add(checker.check_findings(typed.get("findings")))
     res = desc.resources[STREAMED]
     keys = structure.Keys(res, remember_cells=keep_tables)
     schema = pandera_schemas.schema_for(res, [])
@@ -74,10 +81,11 @@ def validate(root: Path | str, archive: Path | str | None = None, keep_tables: b
         with clock("structure"):
             batch, problems = structure.cast(table)
             report.add(problems)
+        with clock("schema"):
+            report.add(pandera_schemas.run_columns(schema, batch))
+        with clock("structure"):
             report.add(keys.add(batch))
             report.add(structure.foreign_keys(desc, batch, typed))
-        with clock("schema"):
-            report.add(pandera_schemas.run(schema, batch))
         with clock("provenance"):
             report.add(checker.add(batch))
         report.rows[STREAMED] = report.rows.get(STREAMED, 0) + len(batch.frame)

@@ -41,6 +41,16 @@ def _cell(name: str, record: str, field: str, value: str, key: str = "record_id"
     return damage
 
 
+def set_cell(name: str, key, record, field: str, value: str):
+    """A damage of a package folder alone: one cell set, by its row's key; returns (file, line, field)."""
+    def damage(pkg: Path):
+        t = table(pkg, name)
+        line = t.line_of(key, record)
+        t.set(line, field, value).save()
+        return f"data/{name}.csv", line, field
+    return damage
+
+
 def edit(name, record, field, value, expect_field=None, code=None, key="record_id", file=None):
     def damage(pkg, archive):
         line = _cell(name, record, field, value, key)(pkg, archive)
@@ -214,6 +224,31 @@ def empty_file(pkg, _):
     return [("data/findings.csv", None, None, "empty-file")]
 
 
+def _parents(*edits):
+    """Regions' parents set as (region_id, parent_id): the problem is at the first of them."""
+    def damage(pkg, _):
+        t = table(pkg, "regions")
+        for region, parent in edits:
+            t.set(t.line_of("region_id", region), "parent_id", parent)
+        t.save()
+        return [("data/regions.csv", t.line_of("region_id", edits[0][0]), "parent_id", "rule:parent_id")]
+    return damage
+
+
+def finding_evidence_altered(pkg, _):
+    t = table(pkg, "findings")
+    line = t.line_of("finding_id", "scmp-guangdong-lags")
+    t.set(line, "evidence", t.get(line, "evidence").replace("lags behind", "leads")).save()
+    return [("data/findings.csv", line, "evidence", "not-verbatim")]
+
+
+def provenance_source_nowhere(pkg, _):
+    """A source_id that is in no table at all: only the foreign key of the provenance batches can see it."""
+    t, line = _prov_line(pkg, GD, "unit")
+    t.set(line, "source_id", "nosuch").save()
+    return [(PROV, line, "source_id", "foreign-key")]
+
+
 CASES = [
     Case("type-error", edit("indicators", GD, "period", "twenty23", code="type-error")),
     Case("negative-money", edit("indicators", GD, "value", "-180000000000", code="rule:value")),
@@ -271,4 +306,11 @@ CASES = [
     Case("missing-file", missing_file),
     Case("empty-file", empty_file),
     Case("descriptor-bad-type", descriptor_bad_type),
+    Case("parent-cycle-of-two", _parents(("guangdong", "shenzhen"))),
+    Case("parent-cycle-of-three", _parents(("beijing", "shanghai"), ("shanghai", "guizhou"), ("guizhou", "beijing"))),
+    Case("country-with-a-parent", _parents(("china", "guizhou"))),
+    Case("finding-evidence-altered", finding_evidence_altered, archive=True),
+    Case("provenance-source-nowhere", provenance_source_nowhere),
+    Case("finding-source-nowhere", edit("findings", "scmp-ai-tigers-count", "source_id", "nosuch", key="finding_id",
+                                        code="foreign-key")),
 ]

@@ -156,3 +156,34 @@ def test_a_rate_from_an_article_of_unknown_year_says_so(package):
     (f,) = findings(package, "currency_pair", source_id="scmp")
     assert f.status == "no_band" and f.summary.endswith("no band: the year the article appeared is not known.")
     assert "None" not in f.summary
+
+
+def _figures_table(pkg, rows):
+    """indicators.csv holding only `rows` (region, indicator, source, value), each in 2023; one definition a code."""
+    codes = sorted({ind for _, ind, _, _ in rows})
+    defs = table(pkg, "indicator_definitions")
+    defs.rows = [defs.header] + [[c, c, "A count.", "count", "0", "1000000", "false", "", "", ""] for c in codes]
+    defs.save()
+    t = table(pkg, "indicators")
+    t.rows = [t.header] + [[f"r{i}", region, ind, "2023", value, "count", "=", source, "q", "", ""]
+                           for i, (region, ind, source, value) in enumerate(rows)]
+    t.save()
+    targets = table(pkg, "targets")
+    targets.rows = [targets.header]
+    targets.save()
+
+
+def test_figures_with_many_indicators_stay_apart(package):
+    """Two figures differ in region and indicator: no count of indicator codes may make them one. The keys once
+    packed (table, region, indicator, year) into one integer with fixed multipliers, and from 1,009 indicator
+    codes on, region 1 with indicator 0 was region 0 with indicator 1,009: one 'same figure', in conflict."""
+    many = [("beijing", f"ind-{i:04d}", "scmp", "1") for i in range(1_010)]
+    _figures_table(package, many + [("shanghai", "ind-0000", "techtimes", "2")])
+    report = validate(package)
+    assert report.rows["indicators"] == 1_011
+    assert [f.summary for f in report.findings if f.check == "same_figure"] == []
+    # and a real repeat still is one: the same region, indicator and year from two sources
+    _figures_table(package, many + [("beijing", "ind-1009", "techtimes", "2")])
+    same = [f for f in validate(package).findings if f.check == "same_figure"]
+    assert [sorted(r["record_id"] for r in f.records) for f in same] == [["r1009", "r1010"]]
+    assert same[0].status == "conflict"

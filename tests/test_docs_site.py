@@ -295,6 +295,33 @@ def test_the_pandas_snippet_reads_every_table_with_its_types(monkeypatch):
     assert str(sources["published_earliest"].dtype).startswith("datetime64")
 
 
+@pytest.mark.parametrize("name", ["it's", 'say "hi"', "both ' and \"", "back\\slash", "tab\there", "new\nline"])
+def test_the_pandas_snippet_is_python_for_any_file_or_field_name(package, monkeypatch, name):
+    """A path or field name is text from the descriptor: the snippet must spell it as a Python literal whatever
+    it holds (quotes, backslashes, line breaks), and read the table with it."""
+    path = package / "datapackage.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    res = next(r for r in raw["resources"] if r["name"] == "indicators")
+    old = package / res["path"]
+    res["path"] = f"data/{name}.csv"
+    res["schema"]["fields"][-1]["name"] = name  # notes
+    text = old.read_text(encoding="utf-8")
+    old.unlink()
+    head, rest = text.split("\n", 1)
+    header = head.split(",")
+    header[-1] = '"' + name.replace('"', '""') + '"'
+    (package / res["path"]).write_text(",".join(header) + "\n" + rest, encoding="utf-8")
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    code = snippets.pandas(descriptor.load(package))
+    compile(code, "snippet", "exec")
+    monkeypatch.chdir(package)
+    scope: dict = {}
+    exec(code, scope)
+    assert scope["FILES"]["indicators"] == f"data/{name}.csv"
+    assert scope["indicators"].columns[-1] == name and str(scope["indicators"][name].dtype) == "string"
+    assert len(scope["indicators"]) == len(rows("indicators"))
+
+
 def test_the_duckdb_snippet_loads_every_table_with_its_types(monkeypatch):
     import duckdb  # a test requirement (requirements-test.txt)
 

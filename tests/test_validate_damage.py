@@ -122,6 +122,7 @@ NOT_FRICTIONLESS = {
     "formula-text", "count-not-whole", "qualitative-with-value", "target-before-announcement",
     "currency-link-mismatch", "finding-unknown-record", "finding-repeats-source", "finding-unknown-source",
     "byte-order-mark", "crlf", "record-id-in-both-tables",
+    "parent-cycle-of-two", "parent-cycle-of-three", "country-with-a-parent",
 }
 
 

@@ -11,7 +11,6 @@ import datetime as dt
 import io
 import json
 import zipfile
-from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -22,17 +21,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from schemas.descriptor import Descriptor, Resource
+# the limits the validator holds the data to first, so that what it accepts this export can hold
+from schemas.releasable import (ABOUT_SHEET, EXCEL_DIGITS, FIELDS_SHEET, SHEET_NAME_FORBIDDEN, SHEET_NAME_MAX,
+                                significant_digits)
 
 from .. import citation, zipfiles
 from .typemap import ExportError, cells
 
-ABOUT_SHEET = "about"
-FIELDS_SHEET = "fields"
 FIELDS_HEADER = ("resource", "field", "title", "type", "format", "required", "primary_key", "references",
                  "constraints", "description")
-EXCEL_DIGITS = 15  # significant digits Excel keeps of a number
-SHEET_NAME_MAX = 31
-SHEET_NAME_FORBIDDEN = set("[]:*?/\\")
 MAX_WIDTH = 60
 BOLD = Font(bold=True)
 
@@ -50,16 +47,11 @@ def sheet_names(desc: Descriptor) -> list[str]:
     return names
 
 
-def _significant_digits(value: float | int) -> int:
-    digits = Decimal(repr(value)).normalize().as_tuple().digits
-    return len(digits)
-
-
 def _number(value, where: str):
     if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
         raise ExportError(f"{where}: {value!r} has no Excel form; expected a finite number")
-    if _significant_digits(value) > EXCEL_DIGITS:
-        raise ExportError(f"{where}: {value!r} has {_significant_digits(value)} significant digits; expected at "
+    if significant_digits(value) > EXCEL_DIGITS:
+        raise ExportError(f"{where}: {value!r} has {significant_digits(value)} significant digits; expected at "
                           f"most {EXCEL_DIGITS}, all that Excel keeps (it would round the rest)")
     return value
 

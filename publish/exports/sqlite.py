@@ -17,10 +17,10 @@ from pathlib import Path
 import pandas as pd
 
 from schemas.descriptor import Descriptor, Field, Resource
+from schemas.releasable import META_TABLE
 
 from .typemap import ExportError, cells, mapping
 
-META_TABLE = "_datapackage"
 
 
 def quote(name: str) -> str:
