@@ -244,14 +244,15 @@ class _Reader:
                 self.source,
                 read_options=pacsv.ReadOptions(use_threads=False, block_size=PARSE_BLOCK, column_names=self.names,
                                                skip_rows=1),
-                parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, ignore_empty_lines=False),
+                parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, ignore_empty_lines=False,
+                                               newlines_in_values=True),  # a quoted line break may cross a block
                 convert_options=pacsv.ConvertOptions(column_types={n: TEXT for n in self.schema.names},
                                                      include_columns=self.schema.names,
                                                      strings_can_be_null=False, quoted_strings_can_be_null=False))
-            first_line = 2
+            first = (2, 2)  # the record and the line of the first row after the header
             group: list[tuple[pa.RecordBatch, np.ndarray]] = []
             for batch in _ahead(reader):
-                batch, lines, first_line = self._place(batch, _taken(arrived, pool), first_line)
+                batch, lines, first = self._place(batch, _taken(arrived, pool), first)
                 group.append((batch, lines))
                 if sum(b.num_rows for b, _ in group) >= BATCH_ROWS:
                     yield _joined(group, self.schema)
@@ -260,31 +261,35 @@ class _Reader:
                 yield _joined(group, self.schema)
             if _taken(arrived, pool):  # the file ends in rows of the wrong width
                 empty = pa.RecordBatch.from_arrays([pa.array([], TEXT)] * len(self.schema), schema=self.schema)
-                batch, lines, _ = self._place(empty, pool, first_line, last=True)
+                batch, lines, _ = self._place(empty, pool, first, last=True)
                 yield batch, lines
         except (pa.ArrowInvalid, OSError) as exc:  # e.g. a quote left open at the end of the file
             self.failed = True
             self.problem(None, None, f"the CSV cannot be parsed: {str(exc).splitlines()[0]}",
                          "well-formed CSV: quoted cells closed, the declared dialect", "source-error")
 
-    def _place(self, batch, pool, first_line, last=False):
-        """The block's rows with the skipped rows that lie among them, each with its CSV line."""
+    def _place(self, batch, pool, first, last=False):
+        """The block's rows with the skipped rows that lie among them, each with its CSV line.
+
+        `first` is (record, line) of the block's first row: pyarrow numbers a skipped row by its record (the
+        header is record 1), and a quoted cell holding line breaks makes a record longer than one line, so a
+        record's line is found by adding up the heights of the records before it."""
+        record, line = first
         heights = _heights(batch)
-        end = first_line + int(heights.sum()) - 1  # the block's last line, before skipped rows push it down
+        end = record + batch.num_rows - 1  # the block's last record, before skipped rows push it down
         mine = []
         while pool and (last or (pool[0][0] or 0) <= end):
-            row = pool.popleft()
-            mine.append(row)
-            end += 1 + row[2].count("\n")
-        self._report_width(mine)
-        batch, lines = _with_lines(batch, heights, mine, first_line, self.kept, self.schema)
-        return batch, lines, end + 1
+            mine.append(pool.popleft())
+            end += 1
+        batch, lines, bad_lines = _with_lines(batch, heights, mine, record, line, self.kept, self.schema)
+        self._report_width(mine, bad_lines)
+        return batch, lines, (end + 1, line + int(heights.sum()) + sum(1 + r[2].count("\n") for r in mine))
 
-    def _report_width(self, rows):
+    def _report_width(self, rows, lines):
         width = len(self.header)
-        for number, actual, _ in rows:
+        for (_, actual, _), line in zip(rows, lines):
             kind, what = ("extra-cell", "more") if actual > width else ("missing-cell", "fewer")
-            self.problem(number, None, f"row has {actual} cell(s), {what} than the header's {width}",
+            self.problem(int(line), None, f"row has {actual} cell(s), {what} than the header's {width}",
                          f"{width} cells, one per header label", kind)
 
     def table(self, arrow: pa.Table, lines: np.ndarray) -> Table:
@@ -409,27 +414,36 @@ def _heights(batch: pa.RecordBatch) -> np.ndarray:
     return heights
 
 
-def _with_lines(batch, heights, bad_rows, first_line, kept, schema) -> tuple[pa.RecordBatch, np.ndarray]:
-    """The CSV line of each row of the block, and the skipped rows put back in their place."""
-    n = batch.num_rows
-    bad_lines = np.array([r[0] for r in bad_rows if r[0] is not None], dtype=np.int64)
-    if (heights == 1).all() and not any("\n" in r[2] for r in bad_rows):
-        slots = np.arange(first_line, first_line + n + len(bad_rows), dtype=np.int64)
-        lines = np.setdiff1d(slots, bad_lines, assume_unique=True)[:n]
-    else:  # rare: multi-line cells; walk the skipped rows in order
-        lines = first_line + np.concatenate([[0], np.cumsum(heights)[:-1]]) if n else np.zeros(0, dtype=np.int64)
-        for number, _, text in sorted((r for r in bad_rows if r[0] is not None), key=lambda r: r[0]):
-            lines[lines >= number] += 1 + text.count("\n")
+def _with_lines(batch, heights, bad_rows, first_record, first_line, kept, schema):
+    """The CSV line of each row of the block, the skipped rows put back in their place, and their lines.
+
+    The block's records are numbered from `first_record` on; the skipped ones hold the numbers pyarrow gave
+    them, the parsed rows the rest, in order. A skipped row without a usable number goes after the others."""
+    n, total = batch.num_rows, batch.num_rows + len(bad_rows)
+    slot = np.full(len(bad_rows), -1, dtype=np.int64)
+    taken = np.zeros(total, dtype=bool)
+    for i, (number, _, _) in enumerate(bad_rows):
+        at = (number - first_record) if number is not None else -1
+        if 0 <= at < total and not taken[at]:
+            slot[i], taken[at] = at, True
+    for i in np.flatnonzero(slot < 0):  # no number, or one outside the block: after the rows it came with
+        slot[i] = np.flatnonzero(~taken)[-1]
+        taken[slot[i]] = True
+    height = np.empty(total, dtype=np.int64)
+    height[~taken] = heights
+    height[slot] = [1 + text.count("\n") for _, _, text in bad_rows]
+    line = first_line + np.concatenate([[0], np.cumsum(height)[:-1]]) if total else np.zeros(0, dtype=np.int64)
+    lines, bad_lines = line[~taken].astype(np.int64), line[slot].astype(np.int64)
     if not bad_rows:
-        return batch, lines.astype(np.int64)
+        return batch, lines, bad_lines
     rows = [next(csv.reader(io.StringIO(text)), []) for _, _, text in bad_rows]
     cells = [[row[i] if i < len(row) else "" for i in kept] for row in rows]  # padded or cut to the header
     extra = pa.RecordBatch.from_arrays([pa.array([c[k] for c in cells], pa.string()).dictionary_encode().cast(TEXT)
                                         for k in range(len(kept))], schema=schema)
     both = pa.Table.from_batches([batch, extra]).unify_dictionaries().combine_chunks()
-    all_lines = np.concatenate([lines, np.array([r[0] or 0 for r in bad_rows], dtype=np.int64)])
+    all_lines = np.concatenate([lines, bad_lines])
     order = np.argsort(all_lines, kind="stable")
-    return both.take(pa.array(order)).to_batches()[0], all_lines[order]
+    return both.take(pa.array(order)).to_batches()[0], all_lines[order], bad_lines
 
 
 def _header(path: Path, bom: bool) -> list[str]:

@@ -46,8 +46,6 @@ def test_a_line_after_a_cell_with_line_breaks_is_the_files_line(package, name, k
     assert rows == [first]  # frictionless: the row's number, not its line
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: the CSV reader places a row of the wrong width by pyarrow's row "
-                   "number, which counts rows, not lines (schemas/csvfile.py _place and _with_lines)")
 def test_a_short_row_after_a_cell_with_line_breaks(package):
     """A row of the wrong width is set aside by the parser and put back in its place: at its own line too."""
     t = table(package, "indicators")
@@ -59,3 +57,21 @@ def test_a_short_row_after_a_cell_with_line_breaks(package):
     assert line == short + 2
     found = [(p.file, p.line, p.code) for p in validate(package).problems if p.code == "missing-cell"]
     assert found == [("data/indicators.csv", line, "missing-cell")]
+
+
+def test_cells_with_line_breaks_across_parse_blocks(package, monkeypatch):
+    """The parser reads a file a block at a time: a quoted line break must not be taken for a block's end, and
+    every row after many such cells keeps its own line."""
+    from schemas import csvfile
+
+    monkeypatch.setattr(csvfile, "PARSE_BLOCK", 4096)  # a few dozen rows a block: cells with breaks cross blocks
+    t = table(package, "provenance")
+    for line in range(2, len(t.rows) + 1):
+        t.set(line, "note", BREAKS)
+    bad = t.line_of(("record_id", "field"), (SH_COMPANIES, "unit"))
+    t.set(bad, "method", "guessed").save()
+    path = package / "data" / "provenance.csv"
+    line = physical_line(path, ",".join(t.rows[bad - 1][:3]))
+    assert line == 2 + (bad - 2) * 3  # every row above it is three lines
+    report = validate(package)
+    assert [(p.file, p.line, p.field) for p in report.problems] == [("data/provenance.csv", line, "method")]
