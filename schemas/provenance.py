@@ -10,7 +10,7 @@ Always: the value's evidence reads as exactly the record's value, with its
 scale word, inside the record's quote (so the quote states the value); a
 record without value evidence has its quote read instead. Words with no
 number may state a value too ("the largest" is rank 1, "free of charge" is a
-price of 0: `values_in_words`). Stated years,
+price of 0: `numbers.states_in_words`). Stated years,
 hedges and units are in their evidence; every field of every record has a
 provenance row from the record's own source, and every provenance row belongs
 to a field of a record.
@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
-from . import completeness, numbers, paths, values_in_words
+from . import completeness, numbers, paths
 from .completeness import short as _short
 from .descriptor import RECORD_TABLES, TRACED, YEAR_FIELD
 from .frames import arrow, codes, fold, row_of, same_text, spread, texts
@@ -363,7 +363,7 @@ class Checker:
 
     def _in_words(self, span: str, value: float, unit) -> bool:
         """The span states the value in words and no number (a number in it is what it states)."""
-        return not self._number(span) and values_in_words.states(span, value, unit)
+        return not self._number(span) and numbers.states_in_words(span, value, unit)
 
     def _field_words(self, prov, rows, sub, name, rec, field, at, known) -> list[Problem]:
         """Stated years, hedges and units are in their evidence: each distinct combination of field,

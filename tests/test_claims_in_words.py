@@ -7,7 +7,7 @@ from conftest import rows, table
 from test_data import fold
 
 from schemas.validate import validate
-from schemas.values_in_words import states
+from schemas.numbers import states_in_words as states
 
 # record -> (resource, its fields as the article's words give them, the value's own words)
 CLAIMS = {

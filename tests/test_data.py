@@ -13,7 +13,7 @@ import pytest
 from conftest import frictionless, rows
 
 from schemas.numbers import read as read_numbers
-from schemas.values_in_words import states as states_in_words
+from schemas.numbers import states_in_words
 
 
 def fold(text: str) -> str:
