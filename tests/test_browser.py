@@ -189,7 +189,8 @@ def test_the_search_finds_a_region_by_its_chinese_or_english_name(browser, serve
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 PAGE_TYPES = ["index.html", "dictionary.html", "download.html", "figures.html", "targets.html",
               "regions/guangdong.html", "sources/ceoinsights.html", "findings.html", "charts.html", "about.html",
-              "method.html", "no-such-page.html"]  # the last is the 404 page, as the server shows it
+              "method.html", "benchmark.html", "changelog.html", "sources/index.html", "regions/index.html",
+              "no-such-page.html"]  # the last is the 404 page, as the server shows it
 WIDTHS = {"desktop": 1400, "phone": 390}
 
 # Each element of the page's content that reaches beyond the screen's width, unless a scroll box it sits in
