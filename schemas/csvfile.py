@@ -20,7 +20,7 @@ import ctypes
 import io
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from collections import deque
 from queue import Queue, SimpleQueue
@@ -52,6 +52,9 @@ class Table:
     file: str  # the path as users see it
     frame: pd.DataFrame
     lines: np.ndarray  # CSV line of each row of `frame` (header = line 1)
+    # per field, the rows too short to hold a cell for it: the short row is reported once, at its line, and its
+    # missing cells, padded empty, are not reported again as empty (one fault, one error)
+    padded: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass
@@ -173,6 +176,7 @@ class _Reader:
         self.path = resource.file  # None: the descriptor check refused the path, and it is not opened
         self.problems: list[Problem] = []
         self.failed = False
+        self.short: dict[int, int] = {}  # line of each row with fewer cells than the header -> the cells it had
 
     def problem(self, line, fld, message, expected, code):
         self.problems.append(Problem("structure", self.file, line, fld, message, expected, code))
@@ -288,6 +292,8 @@ class _Reader:
     def _report_width(self, rows, lines):
         width = len(self.header)
         for (_, actual, _), line in zip(rows, lines):
+            if actual < width:
+                self.short[int(line)] = actual
             kind, what = ("extra-cell", "more") if actual > width else ("missing-cell", "fewer")
             self.problem(int(line), None, f"row has {actual} cell(s), {what} than the header's {width}",
                          f"{width} cells, one per header label", kind)
@@ -305,7 +311,16 @@ class _Reader:
         frame = pd.DataFrame({label: categorical(arrow.column(n)) for label, n in self.known.items()},
                              index=pd.RangeIndex(arrow.num_rows))
         self._swallowed(frame, lines)
-        return Table(self.resource, self.file, frame, lines)
+        return Table(self.resource, self.file, frame, lines, self._padded(lines))
+
+    def _padded(self, lines: np.ndarray) -> dict[str, np.ndarray]:
+        if not self.short:
+            return {}
+        had = np.full(len(lines), len(self.header), dtype=np.int64)
+        short = np.fromiter(self.short, dtype=np.int64)
+        at = np.isin(lines, short)
+        had[at] = [self.short[int(line)] for line in lines[at]]
+        return {label: had <= int(name[1:]) for label, name in self.known.items()}
 
     def _swallowed(self, frame: pd.DataFrame, lines: np.ndarray) -> None:
         """A quote left open runs on over the rows after it, which then vanish into one cell: a cell whose later

@@ -85,11 +85,12 @@ def cast(table: Table) -> tuple[Typed, list[Problem]]:
         values, ok = _cast(categories, f.type, f.format)  # once per distinct text
         codes = text.cat.codes.to_numpy()
         failed = ~spread(ok, codes, True)  # an empty cell (code -1) did not fail
+        padded = table.padded.get(f.name)
         if values is None:  # text: stays categorical; a text that fails its format becomes missing
             typed.frame[f.name] = text.cat.remove_categories(categories[~ok].tolist()) if (~ok).any() else text
         else:
             typed.frame[f.name] = _spread(values, codes, ~failed)
-        typed.failed[f.name] = failed.copy()
+        typed.failed[f.name] = failed | padded if padded is not None else failed.copy()
         if failed.any():
             kind = "uri" if f.type == "string" else f.type
             for line, cell in zip(table.lines[failed], categories.to_numpy(dtype=object)[codes[failed]]):

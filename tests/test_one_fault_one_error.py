@@ -24,7 +24,21 @@ def _provenance(record, field, column, value):
     return damage
 
 
+def _short_row(name, key, record, cells):
+    """A row cut to its first `cells` cells: the short row is the fault, not each cell it lacks."""
+    def damage(pkg):
+        t = table(pkg, name)
+        line = t.line_of(key, record)
+        t.rows[line - 1] = t.rows[line - 1][:cells]
+        t.save()
+        return f"data/{name}.csv", line, None
+    return damage
+
+
 CASES = {
+    # a row with fewer cells than the header was also 'cell is empty' at each required cell it lacked
+    "row-too-short": (_short_row("indicators", "record_id", SZ_SHARE, 5), "missing-cell"),
+    "provenance-row-too-short": (_short_row("provenance", ("record_id", "field"), (GD, "unit"), 4), "missing-cell"),
     # a value that is not a number was also 'value of ... is empty or not traced' in provenance.csv
     "value-not-a-number": (set_cell("indicators", "record_id", GD, "value", "abc"), "type-error"),
     # a share of 440 per cent was outside its indicator's range and out of percent bounds, and not in its quote
