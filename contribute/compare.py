@@ -10,6 +10,8 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from schemas.frames import fold
+
 SAME = "typographic and straight quotes, and runs of white space, count as the same; nothing else does"
 QUOTE_MARKS = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u02bc": "'",  # ‘ ’ ‚ ‛ ʼ
@@ -18,7 +20,8 @@ QUOTE_MARKS = str.maketrans({
 
 
 def normal(text: str) -> str:
-    return " ".join(text.translate(QUOTE_MARKS).split())
+    """The archive's one normalisation (runs of white space), after quote marks made straight."""
+    return fold(text.translate(QUOTE_MARKS))
 
 
 def same_words(a: str, b: str) -> bool:

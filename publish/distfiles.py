@@ -6,9 +6,9 @@ files with the same checksums.
 """
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
+from schemas import paths
 from schemas.descriptor import Descriptor
 
 
@@ -27,9 +27,7 @@ def sums_name(desc: Descriptor) -> str:
     return f"{stem(desc)}.sha256"
 
 
-def sha256(path: Path) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
+sha256 = paths.sha256
 
 
 def under(path: Path) -> list[Path]:

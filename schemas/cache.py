@@ -177,8 +177,7 @@ def _tree(folder: Path) -> list:
 
 def _digest(path: Path) -> str:
     try:
-        with open(path, "rb") as fh:
-            return hashlib.file_digest(fh, "sha256").hexdigest()
+        return paths.sha256(path)
     except OSError as exc:
         return f"unreadable ({type(exc).__name__})"
 

@@ -10,6 +10,7 @@ the resolved path, the very file that was checked.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -50,6 +51,12 @@ def inside(folder: Path, name: object, what: str = "the package folder") -> Path
         how = " through a symlink" if _within(base, Path(os.path.normpath(base / name))) else ""
         raise Refused(f"{shown(name)} leads outside {what}{how}")
     return target
+
+
+def sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in chunks: the one digest the validator, its cache and the release use."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _within(base: Path, target: Path) -> bool:
