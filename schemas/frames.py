@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import polars as pl
 import pyarrow.compute as pc
 
 CATEGORIES = pd.StringDtype("pyarrow")  # the texts stay Arrow text: no Python object per distinct text
@@ -153,3 +154,20 @@ def categorical(column: pa.ChunkedArray) -> pd.Categorical:
     if fast is None:  # the public check keeps what it built: lean drops it
         return lean(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False))
     return pd.Categorical.from_codes(codes, dtype=fast(categories, ordered=False), validate=False)
+
+
+def to_polars(frame: pd.DataFrame) -> pl.DataFrame:
+    """A typed pandas frame as Polars: text as Categorical (each distinct text once), whole numbers Int64,
+    numbers Float64, booleans Boolean, dates Date; missing stays null."""
+    columns = {}
+    for name, col in frame.items():
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            c = codes(col)
+            arr = pa.DictionaryArray.from_arrays(pa.array(c.astype(np.int32), mask=c < 0),
+                                                 arrow(col.cat.categories) if len(col.cat.categories) else pa.array([], pa.string()))
+            columns[name] = pl.from_arrow(arr)
+        elif pd.api.types.is_datetime64_any_dtype(col.dtype):
+            columns[name] = pl.from_pandas(col).cast(pl.Date)
+        else:
+            columns[name] = pl.from_pandas(col)
+    return pl.DataFrame(columns, height=len(frame)) if columns else pl.DataFrame(height=len(frame))

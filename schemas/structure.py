@@ -10,13 +10,15 @@ followed across batches by `Keys`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
+import polars as pl
 
 from .csvfile import Table
 from .descriptor import Descriptor, Resource
-from .frames import row_of, spread
+from .frames import row_of, spread, to_polars
 from .report import Problem
 
 INTEGER = r"^[+-]?[0-9]+$"
@@ -43,6 +45,11 @@ class Typed:
     # per field, the cells already reported as wrong (a type, a constraint, a foreign key, a rule): each
     # later check says nothing about them, nor about what depends on them, so that one fault is one error
     failed: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @cached_property
+    def pl(self) -> pl.DataFrame:
+        """The typed table as a Polars frame (the engine the checks move to)."""
+        return to_polars(self.frame)
 
     @property
     def resource(self) -> Resource:
