@@ -56,6 +56,12 @@ class Table:
     # missing cells, padded empty, are not reported again as empty (one fault, one error)
     padded: dict[str, np.ndarray] = field(default_factory=dict)
 
+    @property
+    def pl(self):
+        """The text cells as a Polars frame (Categorical columns, empty cells null)."""
+        from .frames import to_polars
+        return to_polars(self.frame)
+
 
 @dataclass
 class Scan:
