@@ -109,7 +109,7 @@ class Findings(Sequence):
 
     def at(self, positions: pl.Series, *cols: str) -> pl.DataFrame:
         """The records' cells at these positions (a missing position gives missing cells)."""
-        return _at(self.rec, positions, cols)
+        return self.rec.select(pl.col(c).gather(positions) for c in cols)
 
     def cells(self, positions: pl.Series, *cols: str) -> list[list]:
         """The same as plain lists, for the checks whose sentences are written row by row."""
@@ -133,7 +133,7 @@ class Findings(Sequence):
         """`human` of each stated figure, called once per distinct (value, unit)."""
         if isinstance(units, str):
             units = pl.repeat(units, len(values), eager=True)
-        # -0.0 reads as 0 and as 0.0 (one key for the join)
+        # -0.0 is said as 0.0 is: one key, so that the join finds one match for each row
         pairs = pl.DataFrame({"v": values.cast(pl.Float64) + 0.0, "u": units.cast(pl.String)})
         distinct = pairs.unique()
         said = pl.Series([self.human(v, u) for v, u in distinct.iter_rows()], dtype=pl.String)
@@ -180,10 +180,11 @@ def check(typed: dict[str, Typed]) -> tuple[list[Problem], Findings]:
 
 # ------------------------------------------------------------- the checks
 def currency_pairs(rec: pl.DataFrame, typed) -> tuple[list[Problem], list[Part]]:
-    first = rec.group_by("record_id").agg(p_base=pl.col("pos").min())  # a repeated record_id: its first row
     f = (rec.filter((pl.col("relation") == "currency_equivalent") & pl.col("equivalent_of").is_not_null())
-         .select(p_usd="pos", record_id="equivalent_of", usd="value", source_id="source_id")
-         .join(first, on="record_id", maintain_order="left"))
+         .select(p_usd="pos", record_id="equivalent_of", usd="value", source_id="source_id"))
+    first = (rec.filter(pl.col("record_id").is_in(f["record_id"].implode())).group_by("record_id")
+             .agg(p_base=pl.col("pos").min()))  # a repeated record_id: its first row
+    f = f.join(first, on="record_id", maintain_order="left")
     if not f.height:
         return [], []
     sources = _frame(typed, "sources", ["source_id", "published", "published_earliest"], pl.Date)
@@ -251,7 +252,7 @@ def share_parts(rec: pl.DataFrame, typed, named: pl.Series) -> Part | None:
     v = rec["value"]
     # no part, or no region to divide by (none the records name): nothing to say
     f = f.filter(pl.col("p_part").is_not_null() & pl.col("whole_region").is_in(named))
-    f = f.with_columns(part=_gather(v, f["p_part"]), whole=_gather(v, f["p_whole"]))
+    f = f.with_columns(part=v.gather(f["p_part"]), whole=v.gather(f["p_whole"]))
     f = f.filter(pl.col("whole").is_not_null() | (pl.col("share") > 0))  # a share of 0 implies no whole: nothing to say
     if not f.height:
         return None
@@ -387,7 +388,7 @@ def growth_prior(rec: pl.DataFrame) -> Part | None:
                     base], how="horizontal")
          .join(rec.select(*FIGURE, p_prior="pos"), on=FIGURE, how="left", nulls_equal=True)
          .sort("i", "p_prior", nulls_last=True).drop("i", *FIGURE))
-    plo, phi = _stated(_gather(v, f["p_prior"]).fill_null(np.nan).to_numpy(),
+    plo, phi = _stated(v.gather(f["p_prior"]).fill_null(np.nan).to_numpy(),
                        _texts(rec["comparator"], f["p_prior"], "="), relative=APPROX)
     ok = (plo <= f["hi"].to_numpy()) & (f["lo"].to_numpy() <= phi)
     status = np.where(f["p_prior"].is_null().to_numpy(), "implied", np.where(ok, "agrees", "disagrees"))
@@ -418,12 +419,13 @@ def _render_prior(fs: Findings, f: pl.DataFrame):
     records = _choose(is_implied, refs, _cat(refs.str.head(-1), ",", fs.refs(f["p_prior"]), "]"))
     mid = _json(f["mid"])
     figures = _choose(is_implied, _object({"implied_prior": mid, "min": _json(f["lo"]), "max": _json(f["hi"])}),
-                      _object({"implied_prior": mid, "stated_prior": _json(_gather(fs.rec["value"], f["p_prior"]))}))
+                      _object({"implied_prior": mid, "stated_prior": _json(fs.rec["value"].gather(f["p_prior"]))}))
     return pl.Series(summary, dtype=pl.String), records, figures
 
 
 def same_figure(rec: pl.DataFrame) -> Part | None:
-    rows = rec.filter(pl.col("source_id").n_unique().over(FIGURE) > 1)
+    rows = rec.filter(pl.struct(FIGURE).is_duplicated())
+    rows = rows.filter(pl.col("source_id").n_unique().over(FIGURE) > 1)
     if not rows.height:
         return None
     lo, hi = _stated(rows["value"].to_numpy(), _texts(rows["comparator"]), relative=APPROX)
@@ -459,15 +461,6 @@ def _frame(typed, name, cols, last=pl.Categorical) -> pl.DataFrame:
     if t is None or not set(cols) <= set(t.pl.columns):
         return pl.DataFrame(schema={**{c: pl.Categorical for c in cols}, cols[-1]: last})
     return t.pl.select(cols)
-
-
-def _at(frame: pl.DataFrame, positions: pl.Series, cols) -> pl.DataFrame:
-    """Rows of `frame` at these positions (a missing position gives a row of missing cells)."""
-    return frame.select(pl.col(c).gather(positions) for c in cols)
-
-
-def _gather(column: pl.Series, positions: pl.Series) -> pl.Series:
-    return column.gather(positions)
 
 
 def _texts(column: pl.Series, positions: pl.Series | None = None, missing=None) -> np.ndarray:
