@@ -189,8 +189,8 @@ def currency_pairs(rec: pl.DataFrame, typed) -> tuple[list[Problem], list[Part]]
         return [], []
     sources = _frame(typed, "sources", ["source_id", "published", "published_earliest"], pl.Date)
     # a sources table not read has no dates at all
-    year = pl.coalesce(pl.col("published").cast(pl.String).str.slice(0, 4).cast(pl.Float64, strict=False).fill_nan(None),
-                       pl.col("published_earliest").dt.year().cast(pl.Float64))
+    stated = pl.col("published").cast(pl.String).str.slice(0, 4).cast(pl.Float64, strict=False).fill_nan(None)
+    year = pl.coalesce(stated, pl.col("published_earliest").dt.year().cast(pl.Float64))
     pub = sources.drop_nulls("source_id").group_by("source_id", maintain_order=True).agg(
         year=year.drop_nulls().first())
     f = f.join(pub, on="source_id", how="left", maintain_order="left").with_columns(
@@ -199,7 +199,8 @@ def currency_pairs(rec: pl.DataFrame, typed) -> tuple[list[Problem], list[Part]]
     resource, line = rec["resource"], rec["line"]
     problems = [Problem("consistency", typed[resource[p]].file, int(line[p]), "value",
                         f"{human(y, 'CNY')} and {human(u, 'USD')} cannot make an exchange rate", "two positive amounts",
-                        "impossible-rate") for p, y, u in f.filter(impossible).select("p_usd", "yuan", "usd").iter_rows()]
+                        "impossible-rate")
+                for p, y, u in f.filter(impossible).select("p_usd", "yuan", "usd").iter_rows()]
     bands = pl.read_csv(BANDS).unique("year", keep="first", maintain_order=True).select(
         pl.col("year").cast(pl.Float64), "min_cny_per_usd", "max_cny_per_usd", "source")
     f = f.filter(~impossible).with_columns(rate=pl.col("yuan") / pl.col("usd")).join(
@@ -506,8 +507,8 @@ def _json(values: pl.Series) -> pl.Series:
         return _array_of(values, _json)
     if values.dtype.is_float():
         numbers = values.fill_null(np.nan).to_numpy()
-        said = orjson.dumps(numbers, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].decode().split(",") if len(numbers) else []
-        return pl.Series(said, dtype=pl.String)
+        said = orjson.dumps(numbers, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].decode()
+        return pl.Series(said.split(",") if len(numbers) else [], dtype=pl.String)
     if values.dtype.is_integer():
         return values.cast(pl.String).fill_null("null")
     text = values.cast(pl.String)
