@@ -306,7 +306,8 @@ def share_base(rec: pl.DataFrame) -> Part | None:
         return None
     v = rec["value"]
     f = f.with_columns(share=v.gather(f["p_share"]), part=v.gather(f["p_part"]))
-    f = f.with_columns(half=pl.Series([_half_unit(x) for x in f["share"].to_list()], dtype=pl.Float64))
+    # (a share with no last digit has no half unit: missing, never more than 0)
+    f = f.with_columns(half=pl.Series([_half_unit(x) for x in f["share"].to_list()], dtype=pl.Float64).fill_nan(None))
     # a share that rounds to nothing (0%, or 0.4% read as 0.4 +/- 0.5) bounds no base from above: left out
     f = f.filter(pl.col("share") - pl.col("half") > 0).with_columns(
         low=pl.col("part") / ((pl.col("share") + pl.col("half")) / 100),
