@@ -203,15 +203,19 @@ class Ledger:
         ev = ev.filter(pl.col("span").is_in(spans.filter(states_number(spans))))
         if not len(ev):
             return
+        groups = ev.group_by("source_id", "quote").agg("span")
         starts, lengths = [], []
-        for sid, quote, spans in ev.group_by("source_id", "quote").agg("span").iter_rows():
-            text, base = self.articles[sid].text, self.base[sid]
+        texts = {sid: (a.text, self.base[sid]) for sid, a in self.articles.items()}
+        for sid, quote, spans in zip(*(groups.get_column(c).to_list() for c in ("source_id", "quote", "span"))):
+            text, base = texts[sid]
             anchors = _places(text, quote) if quote is not None else ()
             for q in anchors:
                 for span in spans:
-                    for at in _places(quote, span):
+                    at = quote.find(span)
+                    while at >= 0:
                         starts.append(base + q + at)
                         lengths.append(len(span))
+                        at = quote.find(span, at + 1)
             if not anchors:  # evidence from elsewhere, or a quote not in the article (reported as such, once)
                 for span in spans:
                     for at in _places(text, span):

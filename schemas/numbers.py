@@ -175,16 +175,22 @@ def places(texts: pa.Array) -> list[tuple[np.ndarray, np.ndarray]]:
             & ~pc.fill_null(pc.match_substring_regex(texts, _CLOSE_TO_A_DIGIT), True).to_numpy(zero_copy_only=False)
             & ~pc.fill_null(pc.match_substring_regex(texts, "[\x00\x01]"), True).to_numpy(zero_copy_only=False))
     # each match marked: NUL before and after, and a SOH opening it, so the pieces between NULs tell which they are
-    pieces = pc.list_flatten(pc.split_pattern(_marked(texts), "\x00"))
+    split = pc.split_pattern(_marked(texts), "\x00")
+    pieces = pc.list_flatten(split)
     lengths = pc.binary_length(pieces).to_numpy(zero_copy_only=False).astype(np.int64)
     is_match = pc.starts_with(pieces, "\x01").to_numpy(zero_copy_only=False)
     lengths -= is_match
     match = np.flatnonzero(is_match)
-    base = np.frombuffer(texts.buffers()[1], np.int64)[texts.offset:texts.offset + n + 1]  # where each text starts in the Arrow buffer (ASCII: a byte is a character)
-    at = np.cumsum(lengths) - lengths + base[0]
+    # where each text starts in the Arrow buffer (ASCII: a byte is a character)
+    base = np.frombuffer(texts.buffers()[1], np.int64)[texts.offset:texts.offset + n + 1]
+    per_text = pc.list_value_length(split).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    text_of = np.repeat(np.arange(n), per_text)
+    ends = np.cumsum(lengths)
+    before = np.append(0, ends)[np.cumsum(per_text) - per_text]  # the pieces of the texts before each text
+    at = ends - lengths - before[text_of] + base[text_of]  # a NUL of the text's own (read by `read`) moves no other
     start, stop = at[match], at[match] + lengths[match]
     data = np.frombuffer(texts.buffers()[2], dtype=np.uint8) if n and texts.buffers()[2] else np.zeros(1, np.uint8)
-    owner = np.searchsorted(base, start, side="right") - 1
+    owner = text_of[match]
 
     def byte(k, table):  # whether the byte at k, inside the match's own text, is in the table
         return (k >= base[owner]) & table[data[np.maximum(k, 0)]]
