@@ -187,6 +187,7 @@ class Ledger:
         self.ends = np.concatenate([a.places[1] + self.base[sid] for sid, a in articles.items()] or [np.zeros(0, np.int64)])
         self.traced = np.zeros(len(self.starts), dtype=bool)
         self.sources = pl.Series("source_id", list(articles), dtype=pl.String)
+        self.texts = {sid: (a.text, self.base[sid]) for sid, a in articles.items()}  # with where each begins
         self.set_apart: list[tuple[object, str, Number]] = []  # after close: (key, source_id, number) set aside
 
     def cite(self, evidence: pl.DataFrame) -> None:
@@ -205,9 +206,8 @@ class Ledger:
             return
         groups = ev.group_by("source_id", "quote").agg("span")
         starts, lengths = [], []
-        texts = {sid: (a.text, self.base[sid]) for sid, a in self.articles.items()}
         for sid, quote, spans in zip(*(groups.get_column(c).to_list() for c in ("source_id", "quote", "span"))):
-            text, base = texts[sid]
+            text, base = self.texts[sid]
             anchors = _places(text, quote) if quote is not None else ()
             for q in anchors:
                 for span in spans:
