@@ -183,8 +183,9 @@ class Ledger:
         # positions in all the folded texts one after another, so that one search serves every article
         lengths = np.array([len(a.text) for a in articles.values()], dtype=np.int64)
         self.base = dict(zip(articles, np.cumsum(lengths) - lengths))
-        self.starts = np.concatenate([a.places[0] + self.base[sid] for sid, a in articles.items()] or [np.zeros(0, np.int64)])
-        self.ends = np.concatenate([a.places[1] + self.base[sid] for sid, a in articles.items()] or [np.zeros(0, np.int64)])
+        none = [np.zeros(0, np.int64)]
+        self.starts = np.concatenate([a.places[0] + self.base[sid] for sid, a in articles.items()] or none)
+        self.ends = np.concatenate([a.places[1] + self.base[sid] for sid, a in articles.items()] or none)
         self.traced = np.zeros(len(self.starts), dtype=bool)
         self.sources = pl.Series("source_id", list(articles), dtype=pl.String)
         self.texts = {sid: (a.text, self.base[sid]) for sid, a in articles.items()}  # with where each begins

@@ -155,7 +155,8 @@ def _word_value(word: str) -> int:
 # alternative that matches at the leftmost place, so where no lookaround would have failed, the matches are
 # the same; RE2's \d and \b are ASCII, so only ASCII texts are read this way.
 _a_re2 = (r"\ban?\s+(?:(?:hundred|dozen)\b(?:\s+(?:" + "|".join(SCALES) + r")\b)?|(?:" + "|".join(SCALES) + r")\b)")
-RE2_PATTERN = ("(?i)(?:(?:" + rf"(?:{_plain})(?:(?:st|nd|rd|th)\b|(?:\s?[-\u2013]\s?(?:{_plain}))?)".replace("\\u2013", "\u2013")
+_digits_re2 = rf"(?:{_plain})(?:(?:st|nd|rd|th)\b|(?:\s?[-\u2013]\s?(?:{_plain}))?)".replace("\\u2013", "\u2013")
+RE2_PATTERN = ("(?i)(?:(?:" + _digits_re2
                + "|" + _word.replace("|" + _a_number, "").replace("(?P<word>", "(?:").replace("(?P<small>", "(?:")
                + "|" + _ordinal.replace("(?P<ordinal>", "(?:") + ")" + _scale.replace("(?P<scale>", "(?:")
                + "|" + _a_re2 + ")")

@@ -314,7 +314,8 @@ class Checker:
         cats = sub["evidence"].cat.categories
         may = np.asarray(pc.match_substring_regex(arrow(cats), numbers.MAY_STATE).to_numpy(zero_copy_only=False),
                          dtype=bool) if len(cats) else np.zeros(0, dtype=bool)
-        has = np.flatnonzero(known & spread(may, codes(sub["evidence"]), False))  # evidence stating no number covers none
+        # evidence stating no number covers none
+        has = np.flatnonzero(known & spread(may, codes(sub["evidence"]), False))
         self.ledger.cite(pl.DataFrame({"source_id": texts(sub["source_id"])[has], "span": ev_rows[has],
                                        "quote": np.where(inside[has], quotes[has], None)},
                                       schema=completeness.EVIDENCE))
