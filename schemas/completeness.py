@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Iterable
 
 import numpy as np
-import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -159,11 +158,8 @@ def account(articles: dict[str, Article], evidence: Iterable[tuple[str, str, str
     not inside its record's quote. `set_aside`: (key, source_id, span) of each row, span folded. Sources that
     are not in `articles` are passed over (their archived text was not read)."""
     ledger = Ledger(articles)
-    ledger.cite(pl.DataFrame(list(evidence), schema=EVIDENCE, orient="row"))
+    ledger.cite(evidence)
     return ledger.close(set_aside)
-
-
-EVIDENCE = {"source_id": pl.String, "span": pl.String, "quote": pl.String}
 
 
 class Ledger:
@@ -187,29 +183,26 @@ class Ledger:
         self.starts = np.concatenate([a.places[0] + self.base[sid] for sid, a in articles.items()] or none)
         self.ends = np.concatenate([a.places[1] + self.base[sid] for sid, a in articles.items()] or none)
         self.traced = np.zeros(len(self.starts), dtype=bool)
-        self.sources = pl.Series("source_id", list(articles), dtype=pl.String)
+        self._holds_number: dict[str, bool] = {}
         self.texts = {sid: (a.text, self.base[sid]) for sid, a in articles.items()}  # with where each begins
         self.set_apart: list[tuple[object, str, Number]] = []  # after close: (key, source_id, number) set aside
 
-    def cite(self, evidence: pl.DataFrame) -> None:
-        """Evidence of traced fields: columns source_id, span and quote (None when the span is not inside its
-        record's quote), folded. Evidence inside a quote found in the article covers the numbers where it lies
-        inside each place the quote stands; other evidence covers those wherever it stands. Evidence that
-        states no number covers none and is not looked for. Each distinct quote is looked for once, whatever
-        many fields cite it."""
-        ev = (evidence.select(pl.col("source_id").cast(pl.String), pl.col("span").cast(pl.String),
-                              pl.col("quote").cast(pl.String))
-              .filter(pl.col("span").is_not_null() & (pl.col("span") != "")).unique()
-              .filter(pl.col("source_id").is_in(self.sources)))
-        spans = ev.get_column("span").unique()
-        ev = ev.filter(pl.col("span").is_in(spans.filter(states_number(spans))))
-        if not len(ev):
-            return
-        groups = ev.group_by("source_id", "quote").agg("span")
+    def cite(self, evidence: Iterable[tuple[str, str, str | None]]) -> None:
+        """Evidence of traced fields: (source_id, evidence, quote or None), folded. Evidence inside a quote found
+        in the article covers the numbers where it lies inside each place the quote stands; other evidence
+        covers those wherever it stands. Each quote is located once however many of its fields cite it;
+        evidence that states no number covers none and is not looked for."""
+        by_quote: dict[tuple[str, str | None], set[str]] = {}
+        for sid, span, quote in evidence:
+            if span:
+                by_quote.setdefault((sid, quote), set()).add(span)
         starts, lengths = [], []
-        for sid, quote, spans in zip(*(groups.get_column(c).to_list() for c in ("source_id", "quote", "span"))):
+        for (sid, quote), spans in by_quote.items():
+            if sid not in self.texts:
+                continue
             text, base = self.texts[sid]
-            anchors = _places(text, quote) if quote is not None else ()
+            spans = [span for span in spans if self._states_number(span)]
+            anchors = _places(text, quote) if quote is not None and spans else ()
             for q in anchors:
                 for span in spans:
                     at = quote.find(span)
@@ -271,20 +264,16 @@ class Ledger:
         """How many numbers the articles state, and how many of them traced fields cite."""
         return len(self.traced), int(self.traced.sum())
 
+    def _states_number(self, span: str) -> bool:
+        """Whether a span may hold a number (the reader's pattern found once: cheaper than reading it all)."""
+        if span not in self._holds_number:
+            self._holds_number[span] = PATTERN.search(span) is not None
+        return self._holds_number[span]
+
     def _inside(self, sid: str, a: int, b: int) -> list[int]:
         """The numbers of an article that lie wholly in [a, b)."""
         starts, ends = self.articles[sid].places
         return list(range(int(np.searchsorted(starts, a)), int(np.searchsorted(ends, b, side="right"))))
-
-
-def states_number(spans: pl.Series) -> np.ndarray:
-    """Whether each text may hold a number (the reader's pattern matches somewhere): RE2 for ASCII text, whose
-    first digit always starts a match and whose number words have no lookaround the RE2 pattern lacks."""
-    arr = spans.to_arrow().cast(pa.large_string())
-    out = pc.match_substring_regex(arr, numbers.RE2_PATTERN).to_numpy(zero_copy_only=False)
-    for i in np.flatnonzero(~pc.string_is_ascii(arr).to_numpy(zero_copy_only=False)):
-        out[i] = PATTERN.search(arr[i].as_py()) is not None
-    return out
 
 
 def _places(text: str, span: str) -> list[int]:

@@ -26,7 +26,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -316,9 +315,7 @@ class Checker:
                          dtype=bool) if len(cats) else np.zeros(0, dtype=bool)
         # evidence stating no number covers none
         has = np.flatnonzero(known & spread(may, codes(sub["evidence"]), False))
-        self.ledger.cite(pl.DataFrame({"source_id": texts(sub["source_id"])[has], "span": ev_rows[has],
-                                       "quote": np.where(inside[has], quotes[has], None)},
-                                      schema=completeness.EVIDENCE))
+        self.ledger.cite(zip(texts(sub["source_id"])[has], ev_rows[has], np.where(inside[has], quotes[has], None)))
 
     def _values(self, prov, rows, sub, rec, field, at, known, ev, inside) -> list[Problem]:
         """The value's evidence reads as exactly the record's value and lies inside the record's quote.
