@@ -21,16 +21,19 @@ runs on the tables it has read.
 """
 from __future__ import annotations
 
-import bisect
 import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from . import paths
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import numbers, paths
 from .frames import fold
-from .numbers import PATTERN, Number, read
+from .numbers import PATTERN, Number
 
 TABLE = "set_aside"  # the resource of the numbers that are not figures
 TABLE_FILE = "data/set_aside.csv"
@@ -41,21 +44,43 @@ RECORD_COLUMNS = {"indicators": "indicator_record", "targets": "target_record"}
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+")
 
 
+# Every character str.split() folds but the plain space (those str.isspace() accepts), as RE2 reads it:
+# RE2's own \s is ASCII only and would miss the non-breaking spaces the articles use. Written out rather
+# than computed at import, which would look at every code point on every run (a test compares the two).
+OTHER_SPACE = (r"[\x{09}-\x{0d}\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}"
+               r"\x{205f}\x{3000}]")
+
+
+_SPACE = OTHER_SPACE[:-1] + " ]"
+# the runs folding changes: a lone plain space (most of them) is left alone, which makes the pass fast
+_TO_FOLD = f"{_SPACE}{_SPACE}+|{OTHER_SPACE}"
+
+
+def fold_all(texts: list[str]) -> pa.Array:
+    """`fold` of each text, in one pass of RE2 over them all (Arrow text)."""
+    arr = numbers.in_halves(lambda part: pc.replace_substring_regex(part, _TO_FOLD, " "),
+                            pa.array(texts, pa.large_string()))
+    return pc.utf8_trim(arr, " ")
+
+
 class Article:
     """One archived text: folded as quotes are matched, with the way back to its lines."""
 
-    def __init__(self, source_id: str, archive_file: str, raw: str):
+    def __init__(self, source_id: str, archive_file: str, raw: str, text: str | None = None):
         self.source_id, self.archive_file, self.raw = source_id, archive_file, raw
-        self.text = fold(raw)
-        self._numbers: list[Number] | None = None
-        self._map: tuple[list[int], list[int]] | None = None
+        self.text = fold(raw) if text is None else text
+        self._places: tuple[np.ndarray, np.ndarray] | None = None  # where its numbers start and end
 
     @property
-    def numbers(self) -> list[Number]:
-        """Every number of the article, positions in the folded text."""
-        if self._numbers is None:
-            self._numbers = read(self.text)
-        return self._numbers
+    def places(self) -> tuple[np.ndarray, np.ndarray]:
+        """Where each number of the article starts and ends in the folded text (Ledger reads many at once)."""
+        if self._places is None:
+            self._places = numbers.places(pa.array([self.text], pa.large_string()))[0]
+        return self._places
+
+    def number(self, k: int) -> Number:
+        """The article's k-th number, read in full."""
+        return numbers.number_at(self.text, int(self.places[0][k]))
 
     def find(self, span: str, within: tuple[int, int] | None = None) -> list[int]:
         """Where the (folded) span starts in the folded text, every time, or inside `within` only."""
@@ -67,18 +92,11 @@ class Article:
         return out
 
     def raw_position(self, pos: int) -> int:
-        """The position in the archived text of a position in the folded text (the map is made when first
-        asked: only a number left unaccounted needs it)."""
-        if self._map is None:
-            folded_at, raw_at, at = [], [], 0
-            for m in re.finditer(r"\S+", self.raw):  # \s is what str.split() splits at
-                folded_at.append(at)
-                raw_at.append(m.start())
-                at += m.end() - m.start() + 1
-            self._map = folded_at, raw_at
-        folded_at, raw_at = self._map
-        k = bisect.bisect_right(folded_at, pos) - 1
-        return raw_at[k] + (pos - folded_at[k]) if k >= 0 else 0
+        """The position in the archived text of a position in the folded text: the folded text is the words
+        of the archived one, one space between each, so the word a position is in is the spaces before it."""
+        k = self.text.count(" ", 0, pos)
+        rest = self.raw.split(None, k)
+        return len(self.raw) - len(rest[-1]) + pos - (self.text.rfind(" ", 0, pos) + 1) if rest else 0
 
     def line(self, pos: int) -> int:
         """The 1-based line of the archived file at a folded position."""
@@ -145,51 +163,72 @@ def account(articles: dict[str, Article], evidence: Iterable[tuple[str, str, str
 
 
 class Ledger:
-    """Which numbers of each article a traced field's evidence covers, kept as one flag a number, so that
-    provenance can be cited a batch at a time (`cite`) and the account closed once (`close`)."""
+    """Which numbers of each article a traced field's evidence covers, one flag a number (the numbers of all
+    the articles one after another), so that provenance can be cited in parts (`cite`) and the account closed
+    once (`close`)."""
 
-    def __init__(self, articles: dict[str, Article]):
+    def __init__(self, articles: dict[str, Article], texts: pa.Array | None = None):
+        """`texts`: the articles' folded texts as Arrow text, when the caller has them."""
         self.articles = articles
-        self.starts = {sid: [n.start for n in a.numbers] for sid, a in articles.items()}
-        self.traced = {sid: bytearray(len(a.numbers)) for sid, a in articles.items()}
+        if texts is None:
+            texts = pa.array([a.text for a in articles.values()], pa.large_string())
+        for a, found in zip(articles.values(), numbers.places(texts)):
+            a._places = found
+        counts = np.array([len(a.places[0]) for a in articles.values()], dtype=np.int64)
+        self.first = dict(zip(articles, np.cumsum(counts) - counts))  # each article's first number
+        # positions in all the folded texts one after another, so that one search serves every article
+        lengths = np.array([len(a.text) for a in articles.values()], dtype=np.int64)
+        self.base = dict(zip(articles, np.cumsum(lengths) - lengths))
+        none = [np.zeros(0, np.int64)]
+        self.starts = np.concatenate([a.places[0] + self.base[sid] for sid, a in articles.items()] or none)
+        self.ends = np.concatenate([a.places[1] + self.base[sid] for sid, a in articles.items()] or none)
+        self.traced = np.zeros(len(self.starts), dtype=bool)
         self._holds_number: dict[str, bool] = {}
+        self.texts = {sid: (a.text, self.base[sid]) for sid, a in articles.items()}  # with where each begins
         self.set_apart: list[tuple[object, str, Number]] = []  # after close: (key, source_id, number) set aside
 
     def cite(self, evidence: Iterable[tuple[str, str, str | None]]) -> None:
-        """Evidence of traced fields: (source_id, evidence, quote or None), folded. Each quote is located once
-        and the numbers inside it read off once, however many of its fields cite it; evidence that states no
-        number covers none and is not looked for."""
+        """Evidence of traced fields: (source_id, evidence, quote or None), folded. Evidence inside a quote found
+        in the article covers the numbers where it lies inside each place the quote stands; other evidence
+        covers those wherever it stands. Each quote is located once however many of its fields cite it;
+        evidence that states no number covers none and is not looked for."""
         by_quote: dict[tuple[str, str | None], set[str]] = {}
         for sid, span, quote in evidence:
             if span:
                 by_quote.setdefault((sid, quote), set()).add(span)
+        starts, lengths = [], []
         for (sid, quote), spans in by_quote.items():
-            article = self.articles.get(sid)
-            spans = [span for span in spans if self._states_number(span)] if article is not None else []
-            if not spans:
+            if sid not in self.texts:
                 continue
-            traced, numbers = self.traced[sid], article.numbers
-            anchors = article.find(quote) if quote is not None else []
-            if not anchors:  # evidence from elsewhere, or a quote not in the article (reported as such, once)
-                for span in spans:
-                    for a in article.find(span):
-                        for k in self._inside(sid, a, a + len(span)):
-                            traced[k] = 1
-                continue
+            text, base = self.texts[sid]
+            spans = [span for span in spans if self._states_number(span)]
+            anchors = _places(text, quote) if quote is not None and spans else ()
             for q in anchors:
-                held = self._inside(sid, q, q + len(quote))
-                for span in spans if held else ():
+                for span in spans:
                     at = quote.find(span)
                     while at >= 0:
-                        a, b = q + at, q + at + len(span)
-                        for k in held:
-                            if a <= numbers[k].start and numbers[k].end <= b:
-                                traced[k] = 1
+                        starts.append(base + q + at)
+                        lengths.append(len(span))
                         at = quote.find(span, at + 1)
+            if not anchors:  # evidence from elsewhere, or a quote not in the article (reported as such, once)
+                for span in spans:
+                    for at in _places(text, span):
+                        starts.append(base + at)
+                        lengths.append(len(span))
+        starts = np.array(starts, dtype=np.int64)
+        stops = starts + np.array(lengths, dtype=np.int64)
+        # the numbers wholly inside each place: numbers do not overlap, so their starts and ends both rise
+        first_k = np.searchsorted(self.starts, starts, side="left")
+        last_k = np.searchsorted(self.ends, stops, side="right")
+        cover = np.zeros(len(self.traced) + 1, dtype=np.int64)
+        keep = first_k < last_k
+        np.add.at(cover, first_k[keep], 1)
+        np.add.at(cover, last_k[keep], -1)
+        self.traced |= np.cumsum(cover[:-1]) > 0
 
     def close(self, set_aside: Iterable[tuple[object, str, str]]) -> tuple[list[Unaccounted], list[BadSetAside]]:
         """The set-aside rows, each checked, then every number neither traced nor inside a set-aside span."""
-        aside = {sid: bytearray(len(t)) for sid, t in self.traced.items()}
+        aside = np.zeros(len(self.traced), dtype=bool)
         bad = []
         for key, sid, span in set_aside:
             article = self.articles.get(sid)
@@ -204,38 +243,46 @@ class Ledger:
                      "a span long enough to occur once in its article"))))
                 continue
             held = self._inside(sid, starts[0], starts[0] + len(span))
-            both = [article.numbers[k].text for k in held if self.traced[sid][k]]
+            both = [article.number(k).text for k in held if self.traced[self.first[sid] + k]]
             if both:
                 bad.append(BadSetAside(key, sid, span, f"{short(span)!r} sets aside "
                                        f"{', '.join(map(repr, both))}, which a record's provenance traces",
                                        "a number either traced by a record or set aside, not both"))
             for k in held:
-                aside[sid][k] = 1
-                self.set_apart.append((key, sid, article.numbers[k]))
-        left = [Unaccounted(sid, article.archive_file, article.line(n.start), n, article.sentence(n.start))
-                for sid, article in self.articles.items() for k, n in enumerate(article.numbers)
-                if not self.traced[sid][k] and not aside[sid][k]]
+                aside[self.first[sid] + k] = True
+                self.set_apart.append((key, sid, article.number(k)))
+        left = []
+        for sid, article in self.articles.items():
+            first = self.first[sid]
+            for k in np.flatnonzero(~self.traced[first:first + len(article.places[0])]
+                                    & ~aside[first:first + len(article.places[0])]):
+                n = article.number(k)
+                left.append(Unaccounted(sid, article.archive_file, article.line(n.start), n, article.sentence(n.start)))
         return left, bad
 
     def counts(self) -> tuple[int, int]:
         """How many numbers the articles state, and how many of them traced fields cite."""
-        return sum(len(t) for t in self.traced.values()), sum(sum(t) for t in self.traced.values())
-
-    def _inside(self, sid: str, a: int, b: int) -> list[int]:
-        """The numbers of an article that lie wholly in [a, b)."""
-        numbers, k = self.articles[sid].numbers, bisect.bisect_left(self.starts[sid], a)
-        out = []
-        while k < len(numbers) and numbers[k].start < b:
-            if numbers[k].end <= b:
-                out.append(k)
-            k += 1
-        return out
+        return len(self.traced), int(self.traced.sum())
 
     def _states_number(self, span: str) -> bool:
         """Whether a span may hold a number (the reader's pattern found once: cheaper than reading it all)."""
         if span not in self._holds_number:
             self._holds_number[span] = PATTERN.search(span) is not None
         return self._holds_number[span]
+
+    def _inside(self, sid: str, a: int, b: int) -> list[int]:
+        """The numbers of an article that lie wholly in [a, b)."""
+        starts, ends = self.articles[sid].places
+        return list(range(int(np.searchsorted(starts, a)), int(np.searchsorted(ends, b, side="right"))))
+
+
+def _places(text: str, span: str) -> list[int]:
+    """Where the span starts in the text, every time (overlapping too)."""
+    out, at = [], text.find(span)
+    while at >= 0:
+        out.append(at)
+        at = text.find(span, at + 1)
+    return out
 
 
 def short(text: str, n: int = 80) -> str:

@@ -21,8 +21,13 @@ time "per second".
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12,
           "bn": 10**9, "mn": 10**6, "tn": 10**12}
@@ -82,30 +87,38 @@ class Number:
 
 def read(text: str) -> list[Number]:
     """Every number the text states, left to right."""
-    found = []
-    for m in PATTERN.finditer(text):
-        scale_word = m.group("scale")
-        scale = SCALES[scale_word.lower()] if scale_word else 1
-        upper = None
-        if m.group("num") is not None:
-            value = Decimal(m.group("num").replace(",", ""))
-            kind = "ordinal" if m.group("suffix") else "digits"
-            if m.group("upper") is not None:
-                kind, upper = "range", _upper(m.group("num"), m.group("upper")) * scale
-        elif m.group("ordinal") is not None:
-            word = m.group("ordinal").lower()
-            if scale_word or (word == "second" and PER_BEFORE.search(text, max(0, m.start() - 8), m.start())):
-                continue  # "per second", "a second": time
-            value, kind = Decimal(ORDINALS[word]), "ordinal"
-        else:
-            word, small = m.group("word").lower(), (m.group("small") or "").lower()
-            if word == "one" and (PRONOUN_ONE.match(text, m.start())
-                                  or NO_ONE_BEFORE.search(text, max(0, m.start() - 8), m.start())):
-                continue  # "one's strengths", "one another", "no one": the pronoun
-            value = Decimal(_word_value(word)) * (SMALL_SCALES[small] if small else 1)
-            kind = "word"
-        found.append(Number(value * scale, m.start(), m.end(), m.group(0), kind, scale, _unit(text, m), upper))
-    return found
+    return [n for n in (_number(text, m) for m in PATTERN.finditer(text)) if n is not None]
+
+
+def number_at(text: str, start: int) -> Number | None:
+    """The number `read` finds starting at `start` of the text (None: none starts there)."""
+    m = PATTERN.match(text, start)
+    return _number(text, m) if m else None
+
+
+def _number(text: str, m: re.Match) -> Number | None:
+    """The number a match of the pattern states (None: words that state none)."""
+    scale_word = m.group("scale")
+    scale = SCALES[scale_word.lower()] if scale_word else 1
+    upper = None
+    if m.group("num") is not None:
+        value = Decimal(m.group("num").replace(",", ""))
+        kind = "ordinal" if m.group("suffix") else "digits"
+        if m.group("upper") is not None:
+            kind, upper = "range", _upper(m.group("num"), m.group("upper")) * scale
+    elif m.group("ordinal") is not None:
+        word = m.group("ordinal").lower()
+        if scale_word or (word == "second" and PER_BEFORE.search(text, max(0, m.start() - 8), m.start())):
+            return None  # "per second", "a second": time
+        value, kind = Decimal(ORDINALS[word]), "ordinal"
+    else:
+        word, small = m.group("word").lower(), (m.group("small") or "").lower()
+        if word == "one" and (PRONOUN_ONE.match(text, m.start())
+                              or NO_ONE_BEFORE.search(text, max(0, m.start() - 8), m.start())):
+            return None  # "one's strengths", "one another", "no one": the pronoun
+        value = Decimal(_word_value(word)) * (SMALL_SCALES[small] if small else 1)
+        kind = "word"
+    return Number(value * scale, m.start(), m.end(), m.group(0), kind, scale, _unit(text, m), upper)
 
 
 def values(text: str) -> list[Decimal]:
@@ -133,6 +146,97 @@ def _word_value(word: str) -> int:
         tens, unit = word.split("-")
         return TENS[tens] + UNITS.index(unit)
     return WORDS[word]
+
+
+
+# The pattern again for RE2 (pyarrow's regex kernels, one pass over many texts in C++), which has no lookaround:
+# "a"/"an" spells out the scale word or "hundred"/"dozen" its lookahead asks for, and the lookarounds around digits
+# (not inside a longer number) are checked after, on each match's neighbours. Both engines take the first
+# alternative that matches at the leftmost place, so where no lookaround would have failed, the matches are
+# the same; RE2's \d and \b are ASCII, so only ASCII texts are read this way.
+_a_re2 = (r"\ban?\s+(?:(?:hundred|dozen)\b(?:\s+(?:" + "|".join(SCALES) + r")\b)?|(?:" + "|".join(SCALES) + r")\b)")
+_digits_re2 = rf"(?:{_plain})(?:(?:st|nd|rd|th)\b|(?:\s?[-\u2013]\s?(?:{_plain}))?)".replace("\\u2013", "\u2013")
+RE2_PATTERN = ("(?i)(?:(?:" + _digits_re2
+               + "|" + _word.replace("|" + _a_number, "").replace("(?P<word>", "(?:").replace("(?P<small>", "(?:")
+               + "|" + _ordinal.replace("(?P<ordinal>", "(?:") + ")" + _scale.replace("(?P<scale>", "(?:")
+               + "|" + _a_re2 + ")")
+
+# Where, in a text that is ASCII, RE2's match and the pattern's could part: a digit just before a match (or a
+# digit and a separator: "not inside a longer number"), and a group of three digits after a comma followed by a
+# fourth, where the pattern gives back digits that RE2 keeps. A text with either is read by `read` itself.
+_CLOSE_TO_A_DIGIT = ",[0-9]{4}"
+
+
+def places(texts: pa.Array) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Where each number `read` finds starts and ends in each of many texts (Arrow text), read in one pass of
+    RE2 over all of them; a text RE2 cannot read as the pattern does is read by `read`."""
+    n = len(texts)
+    texts = texts.cast(pa.large_string())
+    fast = (pc.fill_null(pc.string_is_ascii(texts), False).to_numpy(zero_copy_only=False)
+            & ~pc.fill_null(pc.match_substring_regex(texts, _CLOSE_TO_A_DIGIT), True).to_numpy(zero_copy_only=False)
+            & ~pc.fill_null(pc.match_substring_regex(texts, "[\x00\x01]"), True).to_numpy(zero_copy_only=False))
+    # each match marked: NUL before and after, and a SOH opening it, so the pieces between NULs tell which they are
+    split = pc.split_pattern(_marked(texts), "\x00")
+    pieces = pc.list_flatten(split)
+    lengths = pc.binary_length(pieces).to_numpy(zero_copy_only=False).astype(np.int64)
+    is_match = pc.starts_with(pieces, "\x01").to_numpy(zero_copy_only=False)
+    lengths -= is_match
+    match = np.flatnonzero(is_match)
+    # where each text starts in the Arrow buffer (ASCII: a byte is a character)
+    base = np.frombuffer(texts.buffers()[1], np.int64)[texts.offset:texts.offset + n + 1]
+    per_text = pc.list_value_length(split).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    text_of = np.repeat(np.arange(n), per_text)
+    ends = np.cumsum(lengths)
+    before = np.append(0, ends)[np.cumsum(per_text) - per_text]  # the pieces of the texts before each text
+    at = ends - lengths - before[text_of] + base[text_of]  # a NUL of the text's own (read by `read`) moves no other
+    start, stop = at[match], at[match] + lengths[match]
+    data = np.frombuffer(texts.buffers()[2], dtype=np.uint8) if n and texts.buffers()[2] else np.zeros(1, np.uint8)
+    owner = text_of[match]
+
+    def byte(k, table):  # whether the byte at k, inside the match's own text, is in the table
+        return (k >= base[owner]) & table[data[np.maximum(k, 0)]]
+    inside = _DIGIT[data[np.minimum(start, len(data) - 1)]] & (byte(start - 1, _DIGIT) | (byte(start - 1, _SEPARATOR)
+                                                                                          & byte(start - 2, _DIGIT)))
+    fast[np.unique(owner[inside])] = False
+    # words the pattern matches that state no number: an ordinal with a scale word, and (looked at in Python,
+    # being few) "second" of time and the pronoun "one"
+    words = pc.utf8_lower(pc.utf8_slice_codeunits(pieces.take(pa.array(match)), 1))
+    ordinal = pc.match_substring_regex(words, _ORDINAL_START).to_numpy(zero_copy_only=False)
+    keep = ~(ordinal & pc.match_substring(words, " ").to_numpy(zero_copy_only=False))
+    doubt = np.flatnonzero(pc.match_substring_regex(words, "^(?:second|one)\\b").to_numpy(zero_copy_only=False)
+                           & keep & fast[owner])
+    for k in doubt:  # the words around it are enough: 8 characters before, and a few after
+        lo = max(int(base[owner[k]]), int(start[k]) - 8)
+        around = data[lo: min(int(base[owner[k] + 1]), int(stop[k]) + 16)].tobytes().decode("ascii")
+        keep[k] = number_at(around, int(start[k]) - lo) is not None
+    bounds = np.searchsorted(owner, np.arange(n + 1))
+    out = []
+    for i in range(n):
+        if fast[i]:
+            mine = slice(bounds[i], bounds[i + 1])
+            out.append((start[mine][keep[mine]] - base[i], stop[mine][keep[mine]] - base[i]))
+        else:
+            read_here = read(texts[i].as_py() or "")
+            out.append((np.array([x.start for x in read_here], dtype=np.int64),
+                        np.array([x.end for x in read_here], dtype=np.int64)))
+    return out
+
+
+def _marked(texts: pa.Array) -> pa.Array:
+    """Each match of the pattern between two NUL marks."""
+    return in_halves(lambda part: pc.replace_substring_regex(part, RE2_PATTERN, "\x00\x01\\0\x00"), texts)
+
+
+def in_halves(kernel, texts: pa.Array) -> pa.Array:
+    """An Arrow kernel over the texts in two halves on two threads (Arrow lets go of Python while it works)."""
+    half = len(texts) // 2
+    with ThreadPoolExecutor(2) as pool:
+        return pa.concat_arrays(list(pool.map(kernel, [texts.slice(0, half), texts.slice(half)])))
+
+
+_DIGIT = np.isin(np.arange(256), np.frombuffer(b"0123456789", np.uint8))  # by byte
+_SEPARATOR = np.isin(np.arange(256), np.frombuffer(b".,", np.uint8))
+_ORDINAL_START = "^(?:" + "|".join(ORDINALS) + r")\b"
 
 
 # How a reader is told each comparator: 'more than 250 billion yuan' ('=' says nothing).

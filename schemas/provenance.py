@@ -26,9 +26,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import completeness, numbers, paths
+from .completeness import OTHER_SPACE
 from .completeness import short as _short
 from .descriptor import RECORD_TABLES, TRACED, YEAR_FIELD
 from .frames import arrow, codes, fold, row_of, same_text, spread, texts
@@ -47,11 +49,6 @@ def _problem(t: Typed, pos, field, message, expected, code) -> Problem:
     return Problem("provenance", t.file, int(t.table.lines[pos]), field, message, expected, code)
 
 
-# Every character str.split() folds but the plain space (those str.isspace() accepts), as RE2 reads it:
-# RE2's own \s is ASCII only and would miss the non-breaking spaces the articles use. Written out rather
-# than computed at import, which would look at every code point on every run (a test compares the two).
-OTHER_SPACE = (r"[\x{09}-\x{0d}\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}"
-               r"\x{205f}\x{3000}]")
 ODD_SPACING = f"{OTHER_SPACE}|  |^ | $"
 
 
@@ -134,7 +131,7 @@ class Checker:
     # ------------------------------------------------------------ archive
     def check_archive(self) -> list[Problem]:
         """Read each archived text once: its SHA-256 against sources.csv, then its folded text."""
-        problems, articles = [], {}
+        problems, read = [], []
         s = self.sources
         if self.archive is None or s is None or not {"source_id", "archive_file", "sha256"} <= set(s.frame.columns):
             return problems
@@ -163,13 +160,17 @@ class Checker:
                                          "the SHA-256 of the archived file (the text changed, or the wrong file)",
                                          "checksum-mismatch"))
             try:
-                articles[sid] = completeness.Article(sid, name, data.decode("utf-8"))
+                read.append((sid, name, data.decode("utf-8")))
             except UnicodeDecodeError as exc:
                 problems.append(_problem(s, pos, "archive_file", f"{name} is not UTF-8 ({exc.reason})",
                                          "UTF-8 text", "archive-encoding"))
-                continue
-            self.texts[sid] = articles[sid].text
-        self.ledger = completeness.Ledger(articles)
+        folded = completeness.fold_all([raw for _, _, raw in read])
+        articles = {sid: completeness.Article(sid, name, raw, text)
+                    for (sid, name, raw), text in zip(read, folded.to_pylist())}
+        self.texts = {sid: a.text for sid, a in articles.items()}
+        # a source_id twice (reported by its key check) keeps its last text, as the dict does
+        last = list({sid: i for i, (sid, _, _) in enumerate(read)}.values())
+        self.ledger = completeness.Ledger(articles, folded.take(pa.array(last, pa.int64())))
         return problems
 
     def _not_in_texts(self, source_codes: np.ndarray, source_cats: np.ndarray, spans: np.ndarray) -> np.ndarray:
@@ -312,9 +313,9 @@ class Checker:
         cats = sub["evidence"].cat.categories
         may = np.asarray(pc.match_substring_regex(arrow(cats), numbers.MAY_STATE).to_numpy(zero_copy_only=False),
                          dtype=bool) if len(cats) else np.zeros(0, dtype=bool)
-        has = np.flatnonzero(known & spread(may, codes(sub["evidence"]), False))  # evidence stating no number covers none
-        quoted = np.where(inside[has], quotes[has], None)
-        self.ledger.cite(zip(texts(sub["source_id"])[has], ev_rows[has], quoted))
+        # evidence stating no number covers none
+        has = np.flatnonzero(known & spread(may, codes(sub["evidence"]), False))
+        self.ledger.cite(zip(texts(sub["source_id"])[has], ev_rows[has], np.where(inside[has], quotes[has], None)))
 
     def _values(self, prov, rows, sub, rec, field, at, known, ev, inside) -> list[Problem]:
         """The value's evidence reads as exactly the record's value and lies inside the record's quote.
