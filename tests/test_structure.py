@@ -94,6 +94,8 @@ def test_each_repeat_names_the_first_line_of_its_key(tmp_path):
         (10, "k,n", "primary key 'a,2' repeats line 3"),
     ]
     assert _said(structure.unique_keys(typed["x"], shown=False))[1] == (5, "k,n", "primary key (k, n) repeats line 2")
+    typed["x"].mark("u", [6])  # its 'q' reported by an earlier check: no repeat of it
+    assert (8, "u", "unique field 'q' repeats line 3") not in _said(structure.unique_keys(typed["x"]))
 
 
 def test_a_table_in_parts_has_the_repeats_of_the_whole(tmp_path, monkeypatch):
