@@ -96,7 +96,9 @@ def cast(table: Table) -> tuple[Typed, list[Problem]]:
         value = cell if value is None else value
         columns.append(pl.select(pl.when(ok).then(value)).to_series().alias(f.name) if bad.any() else value)
         padded = table.padded.get(f.name)
-        failed[f.name] = bad | padded if padded is not None else bad
+        mask = bad | padded if padded is not None else bad
+        if mask.any():  # a field with no cell reported needs no mask (Typed.bad)
+            failed[f.name] = mask
         if bad.any():
             kind = "uri" if f.type == "string" else f.type
             for line, shown in zip(table.lines[bad].tolist(), cell.filter(~ok).cast(pl.String).to_list()):
@@ -142,25 +144,25 @@ def unique_keys(t: Typed, shown: bool = True) -> list[Problem]:
     """A table's primary key and unique fields: an empty primary key, and each repeat at its line, naming the
     line it repeats (and the key's cells, or with shown=False its fields)."""
     problems = []
-    lines = pl.Series("line", t.table.lines)
     for cols, code, what in _key_sets(t.resource):
         if not all(c in t.pl.columns for c in cols):
             continue
+        line, first = _spare(cols, 2)
         cells = t.pl.select(cols)
         null = cells.select(pl.any_horizontal(pl.all().is_null())).to_series().to_numpy()
         failed = t.bad(*cols)
         if code == "primary-key":
-            for line in t.lines(null & ~failed).tolist():
-                problems.append(Problem("structure", t.file, line, ",".join(cols), "primary key is empty",
+            for at in t.lines(null & ~failed).tolist():
+                problems.append(Problem("structure", t.file, at, ",".join(cols), "primary key is empty",
                                         "a value in every primary key field", "primary-key"))
-        kept = cells.with_columns(lines).filter(~null & ~failed)  # a cell already reported is compared with none
+        kept = cells.with_columns(pl.Series(line, t.table.lines)).filter(~null & ~failed)  # a cell reported: compared with none
         # only rows whose key shares its hash with another row's can repeat (a 64-bit hash: about only the
         # repeats themselves); hashing the text ids (to_physical) spares hashing the texts
         kept = kept.filter(pl.struct(pl.col(cols).to_physical()).hash().is_duplicated())
-        repeats = kept.with_columns(first=pl.col("line").first().over(cols)).filter(pl.col("line") != pl.col("first"))
-        for value, line, first in _rows_shown(repeats, cols):
+        repeats = kept.with_columns(pl.col(line).first().over(cols).alias(first)).filter(pl.col(line) != pl.col(first))
+        for value, at, earlier in _rows_shown(repeats, cols):
             value = f" {value!r}" if shown else f" ({', '.join(cols)})"
-            problems.append(Problem("structure", t.file, line, ",".join(cols), f"{what}{value} repeats line {first}",
+            problems.append(Problem("structure", t.file, at, ",".join(cols), f"{what}{value} repeats line {earlier}",
                                     f"each {what} value once", code))
     return problems
 
@@ -190,7 +192,7 @@ def foreign_keys(desc: Descriptor, t: Typed, typed: dict[str, Typed]) -> list[Pr
         for c in fk.fields:
             t.mark(c, bad)
         target = f"{desc.resources[fk.resource].path}:{','.join(fk.ref_fields)}"
-        missing = here.with_columns(pl.Series("line", t.table.lines)).filter(bad)
+        missing = here.with_columns(pl.Series(_spare(fk.fields, 1)[0], t.table.lines)).filter(bad)
         for shown, line in _rows_shown(missing, list(fk.fields)):
             problems.append(Problem("structure", t.file, line, ",".join(fk.fields), f"{shown!r} is not in {target}",
                                     f"a value of {fk.resource}.{','.join(fk.ref_fields)}", "foreign-key"))
@@ -208,10 +210,17 @@ def _found(here: pl.DataFrame, there: pl.DataFrame) -> np.ndarray:
             here, there = here.with_columns(pl.col(h.name).cast(pl.Float64)), there.with_columns(pl.col(h.name).cast(pl.Float64))
     if here.width == 1:
         return here.to_series().is_in(there.to_series().drop_nulls().unique()).fill_null(False).to_numpy()
-    rows = here.with_row_index("row").join(there.drop_nulls().unique(), on=here.columns, how="semi")["row"]
+    row = _spare(here.columns, 1)[0]
+    rows = here.with_row_index(row).join(there.drop_nulls().unique(), on=here.columns, how="semi")[row]
     out = np.zeros(here.height, dtype=bool)
     out[rows.to_numpy()] = True
     return out
+
+
+def _spare(cols, n: int) -> list[str]:
+    """`n` column names that are none of `cols` (for a row's line beside its key, whatever the key is named)."""
+    width = max(map(len, cols), default=0)
+    return [" " * (width + k) for k in range(1, n + 1)]
 
 
 def _rows_shown(rows: pl.DataFrame, cols: list[str]):

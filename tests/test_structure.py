@@ -138,3 +138,13 @@ def test_a_foreign_key_finds_rows_of_the_other_table_only(tmp_path):
         (7, "t", "'3' is not in parent.csv:f"),
     ]
     assert typed["child"].bad("k").tolist() == [False, True, False, False, False, False]  # reported once
+
+
+def test_a_key_may_be_named_as_anything(tmp_path):
+    """The line beside a key's cells is no column the key could have: a field named `line` is a field."""
+    fields = [{"name": "line", "type": "integer"}, {"name": "first", "type": "string"}]
+    rows = [["7", "a"], ["7", "b"], ["7", "a"], ["8", "a"]]
+    desc, typed, _ = _package(tmp_path, {"x": (fields, rows)}, {"x": {"primaryKey": ["line", "first"], "foreignKeys": [
+        {"fields": ["line"], "reference": {"resource": "x", "fields": ["first"]}}]}})
+    assert _said(structure.unique_keys(typed["x"])) == [(4, "line,first", "primary key '7,a' repeats line 2")]
+    assert [p.line for p in structure.foreign_keys(desc, typed["x"], typed)] == [2, 3, 4, 5]
