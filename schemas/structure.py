@@ -140,9 +140,9 @@ def keys(desc: Descriptor, typed: dict[str, Typed]) -> list[Problem]:
     return problems
 
 
-def unique_keys(t: Typed, shown: bool = True) -> list[Problem]:
-    """A table's primary key and unique fields: an empty primary key, and each repeat at its line, naming the
-    line it repeats (and the key's cells, or with shown=False its fields)."""
+def unique_keys(t: Typed) -> list[Problem]:
+    """A table's primary key and unique fields: an empty primary key, and each repeat at its line, with its
+    cells and the line it repeats."""
     problems = []
     for cols, code, what in _key_sets(t.resource):
         if not all(c in t.pl.columns for c in cols):
@@ -161,8 +161,7 @@ def unique_keys(t: Typed, shown: bool = True) -> list[Problem]:
         kept = kept.filter(pl.struct(pl.col(cols).to_physical()).hash().is_duplicated())
         repeats = kept.with_columns(pl.col(line).first().over(cols).alias(first)).filter(pl.col(line) != pl.col(first))
         for value, at, earlier in _rows_shown(repeats, cols):
-            value = f" {value!r}" if shown else f" ({', '.join(cols)})"
-            problems.append(Problem("structure", t.file, at, ",".join(cols), f"{what}{value} repeats line {earlier}",
+            problems.append(Problem("structure", t.file, at, ",".join(cols), f"{what} {value!r} repeats line {earlier}",
                                     f"each {what} value once", code))
     return problems
 
@@ -231,25 +230,3 @@ def _rows_shown(rows: pl.DataFrame, cols: list[str]):
     for row in rows.iter_rows():
         yield (",".join(str(v) for v in row[:len(cols)]), *row[len(cols):])
 
-
-class Keys:
-    """A table's primary key and unique fields over a table given in parts: `add` each, then `finish`.
-    Only the key cells of each part are kept (with their lines and reported cells)."""
-
-    def __init__(self, resource: Resource, remember_cells: bool = True):
-        self.resource, self.shown, self.parts = resource, remember_cells, []
-        self.cols = list(dict.fromkeys(c for cols, _, _ in _key_sets(resource) for c in cols))
-
-    def add(self, t: Typed) -> list[Problem]:
-        cols = [c for c in self.cols if c in t.pl.columns]
-        self.parts.append((t.pl.select(cols), t.table.lines, {c: t.bad(c) for c in cols}))
-        return []
-
-    def finish(self) -> list[Problem]:
-        if not self.parts:
-            return []
-        frames, lines, failed = zip(*self.parts)
-        self.parts = []
-        whole = Typed(Table(self.resource, self.resource.path, None, np.concatenate(lines)), pl.concat(frames),
-                      {c: np.concatenate([f[c] for f in failed]) for c in failed[0]})
-        return unique_keys(whole, self.shown)

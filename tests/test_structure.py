@@ -93,26 +93,8 @@ def test_each_repeat_names_the_first_line_of_its_key(tmp_path):
         (9, "k,n", "primary key 'b,1' repeats line 4"),
         (10, "k,n", "primary key 'a,2' repeats line 3"),
     ]
-    assert _said(structure.unique_keys(typed["x"], shown=False))[1] == (5, "k,n", "primary key (k, n) repeats line 2")
     typed["x"].mark("u", [6])  # its 'q' reported by an earlier check: no repeat of it
     assert (8, "u", "unique field 'q' repeats line 3") not in _said(structure.unique_keys(typed["x"]))
-
-
-def test_a_table_in_parts_has_the_repeats_of_the_whole(tmp_path, monkeypatch):
-    rows = [[k, str(n), f"{k}{n}{i}"] for i, (k, n) in enumerate([("a", 1), ("b", 2), ("a", 1), ("", 3), ("b", 2),
-                                                                   ("c", 1), ("a", 1), ("c", 1)])]
-    rows[6][2] = rows[0][2]
-    desc, typed, _ = _package(tmp_path, {"x": (KEY_FIELDS, rows)}, KEYED)
-    whole = _said(structure.unique_keys(typed["x"]))
-    assert len(whole) == 6
-    monkeypatch.setattr(csvfile, "PARSE_BLOCK", 20)
-    monkeypatch.setattr(csvfile, "BATCH_ROWS", 3)
-    keys = structure.Keys(desc.resources["x"])
-    parts = 0
-    for table, _ in csvfile.read_batches(tmp_path, desc.resources["x"]):
-        keys.add(structure.cast(table)[0])
-        parts += 1
-    assert parts > 2 and _said(keys.finish()) == whole
 
 
 def test_a_foreign_key_finds_rows_of_the_other_table_only(tmp_path):
