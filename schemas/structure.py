@@ -155,10 +155,12 @@ def unique_keys(t: Typed) -> list[Problem]:
             for at in t.lines(null & ~failed).tolist():
                 problems.append(Problem("structure", t.file, at, ",".join(cols), "primary key is empty",
                                         "a value in every primary key field", "primary-key"))
-        kept = cells.with_columns(pl.Series(line, t.table.lines)).filter(~null & ~failed)  # a cell reported: compared with none
-        # only rows whose key shares its hash with another row's can repeat (a 64-bit hash: about only the
-        # repeats themselves); hashing the text ids (to_physical) spares hashing the texts
-        kept = kept.filter(pl.struct(pl.col(cols).to_physical()).hash().is_duplicated())
+        # only a row whose key shares its hash with another row's can repeat (a 64-bit hash: about only the
+        # repeats themselves); hashing the text ids (to_physical) spares hashing the texts. A cell already
+        # reported is compared with none.
+        keep = pl.Series(~null & ~failed)
+        hashed = cells.select(pl.when(keep).then(pl.struct(pl.all().to_physical()).hash())).to_series()
+        kept = cells.with_columns(pl.Series(line, t.table.lines)).filter(hashed.is_duplicated() & keep)
         repeats = kept.with_columns(pl.col(line).first().over(cols).alias(first)).filter(pl.col(line) != pl.col(first))
         for value, at, earlier in _rows_shown(repeats, cols):
             problems.append(Problem("structure", t.file, at, ",".join(cols), f"{what} {value!r} repeats line {earlier}",
