@@ -208,7 +208,8 @@ def _found(here: pl.DataFrame, there: pl.DataFrame) -> np.ndarray:
         if h.dtype != o.dtype:
             if not (h.dtype.is_numeric() and o.dtype.is_numeric()):
                 return np.zeros(here.height, dtype=bool)
-            here, there = here.with_columns(pl.col(h.name).cast(pl.Float64)), there.with_columns(pl.col(h.name).cast(pl.Float64))
+            as_number = pl.col(h.name).cast(pl.Float64)
+            here, there = here.with_columns(as_number), there.with_columns(as_number)
     if here.width == 1:
         return here.to_series().is_in(there.to_series().drop_nulls().unique()).fill_null(False).to_numpy()
     row = _spare(here.columns, 1)[0]

@@ -16,7 +16,8 @@ def _package(tmp_path, tables: dict[str, tuple[list[dict], list[list[str]]]], ke
     for name, (fields, rows) in tables.items():
         (tmp_path / f"{name}.csv").write_text(
             "\n".join(",".join(r) for r in [[f["name"] for f in fields], *rows]) + "\n", encoding="utf-8")
-        resources.append({"name": name, "path": f"{name}.csv", "schema": {"fields": fields, **(keys or {}).get(name, {})}})
+        schema = {"fields": fields, **(keys or {}).get(name, {})}
+        resources.append({"name": name, "path": f"{name}.csv", "schema": schema})
     # the resources alone (descriptor.load wants the whole package's)
     desc = descriptor.Descriptor(tmp_path, {}, {r["name"]: descriptor._resource(r, tmp_path) for r in resources})
     typed, problems = {}, []
