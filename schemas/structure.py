@@ -105,7 +105,7 @@ def cast(table: Table) -> tuple[Typed, list[Problem]]:
                 problems.append(Problem("structure", table.file, line, f.name,
                                         f"{shown!r} is not {'an' if kind[0] in 'aeiou' else 'a'} {kind}",
                                         EXPECTED.get(kind, kind), "type-error"))
-    return Typed(table, pl.DataFrame(columns, height=text.height), failed), problems
+    return Typed(table, pl.DataFrame(height=text.height).with_columns(columns), failed), problems
 
 
 def _cast(cell: pl.Series, type_: str, fmt: str | None) -> tuple[pl.Series | None, pl.Series]:

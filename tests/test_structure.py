@@ -131,3 +131,13 @@ def test_a_key_may_be_named_as_anything(tmp_path):
         {"fields": ["line"], "reference": {"resource": "x", "fields": ["first"]}}]}})
     assert _said(structure.unique_keys(typed["x"])) == [(4, "line,first", "primary key '7,a' repeats line 2")]
     assert [p.line for p in structure.foreign_keys(desc, typed["x"], typed)] == [2, 3, 4, 5]
+
+
+def test_a_table_without_a_known_column_keeps_its_rows(tmp_path):
+    """A header of none of the descriptor's fields: the rows are still there, with no cells to check."""
+    desc, typed, problems = _package(tmp_path, {"x": ([{"name": "a", "type": "integer"}], [["1"], ["2"]])})
+    (tmp_path / "x.csv").write_text("b\n1\n2\n", encoding="utf-8")
+    table, _ = csvfile.read(tmp_path, desc.resources["x"])
+    t, problems = structure.cast(table)
+    assert not problems and t.pl.shape == (2, 0) and t.frame.shape == (2, 0) and t.bad("a").tolist() == [False] * 2
+    assert structure.keys(desc, {"x": t}) == []
