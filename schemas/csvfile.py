@@ -213,24 +213,25 @@ class _Reader:
         they have are checked too."""
         try:
             try:
-                table = self._read(use_threads=True)
-                skipped = []
+                frame, skipped = self._read(use_threads=True), []
             except pa.ArrowInvalid as exc:
                 if "columns, got" not in str(exc):
                     raise
                 skipped = []
-                table = self._read(use_threads=False, on_invalid=lambda row: skipped.append(
+                frame = self._read(use_threads=False, on_invalid=lambda row: skipped.append(
                     (row.number, row.actual_columns, row.text)) or "skip")
         except (pa.ArrowInvalid, OSError) as exc:  # e.g. a quote left open at the end of the file
             self.problem(None, None, f"the CSV cannot be parsed: {str(exc).splitlines()[0]}",
                          "well-formed CSV: quoted cells closed, the declared dialect", "source-error")
             return False
-        self.arrow, self.lines, bad_lines = _with_lines(table, skipped, self.kept, self.schema)
+        self.frame, self.lines, bad_lines = _with_lines(frame, skipped, self.kept)
         self._report_width(skipped, bad_lines)
         return True
 
-    def _read(self, use_threads: bool, on_invalid=None) -> pa.Table:
-        return pacsv.read_csv(
+    def _read(self, use_threads: bool, on_invalid=None) -> pl.DataFrame:
+        """The file through Arrow's streaming reader, each block made Polars columns as it comes: the whole
+        file is never held as Arrow text and as Polars columns at once."""
+        reader = pacsv.open_csv(
             self.source,
             read_options=pacsv.ReadOptions(use_threads=use_threads, block_size=PARSE_BLOCK, column_names=self.names,
                                            skip_rows=1),
@@ -240,6 +241,10 @@ class _Reader:
             convert_options=pacsv.ConvertOptions(column_types={n: TEXT for n in self.schema.names},
                                                  include_columns=self.schema.names, null_values=[""],
                                                  strings_can_be_null=True, quoted_strings_can_be_null=True))
+        parts = [pl.from_arrow(batch) for batch in reader]
+        if not parts:
+            return pl.DataFrame({n: pl.Series(n, [], pl.Categorical) for n in self.schema.names})
+        return pl.concat(parts, rechunk=True)
 
     def _report_width(self, rows, lines):
         width = len(self.header)
@@ -251,24 +256,16 @@ class _Reader:
                          f"{width} cells, one per header label", kind)
 
     def table(self) -> Table:
-        """Blank rows reported and dropped; the descriptor's columns as Polars Categorical, empty cells null.
-        The parsed Arrow table is let go a column at a time as each becomes a Polars column."""
-        arrow, lines, self.arrow = self.arrow, self.lines, None
-        blank = np.ones(arrow.num_rows, dtype=bool)
-        for name in self.schema.names:
-            blank &= arrow.column(name).is_null().to_numpy(zero_copy_only=False)
+        """Blank rows reported and dropped; the descriptor's columns by their labels."""
+        frame, lines, self.frame = self.frame, self.lines, None
+        blank = frame.select(pl.all_horizontal(pl.all().is_null())).to_series().to_numpy()
         for line in lines[blank]:
             self.problem(int(line), None, "row is blank", "a value in at least one cell", "blank-row")
         if blank.any():
-            arrow = arrow.filter(pa.array(~blank))
+            frame = frame.filter(pl.Series(~blank))
             lines = lines[~blank]
-        columns = {}
-        for label, name in self.known.items():
-            columns[label] = pl.from_arrow(arrow.column(name))
-            arrow = arrow.drop_columns([name])
-            # Polars allocates apart from Arrow: what Arrow let go is handed back, not kept for its reuse
-            pa.default_memory_pool().release_unused()
-        frame = pl.DataFrame(columns, height=len(lines)) if columns else pl.DataFrame(height=len(lines))
+        frame = frame.select([pl.col(name).alias(label) for label, name in self.known.items()]) if self.known \
+            else pl.DataFrame(height=len(lines))  # no field of the descriptor: only the rows' lines are kept
         self._swallowed(frame, lines)
         return Table(self.resource, self.file, frame, lines, self._padded(lines))
 
@@ -283,52 +280,49 @@ class _Reader:
 
     def _swallowed(self, frame: pl.DataFrame, lines: np.ndarray) -> None:
         """A quote left open runs on over the rows after it, which then vanish into one cell: a cell whose later
-        lines read as whole rows of the header's width is reported at its own line (each distinct text once)."""
+        lines read as whole rows of the header's width is reported at its own line (each distinct text read once)."""
         width = len(self.header)
         for label in frame.columns:
-            column = frame[label]
-            distinct = column.unique().drop_nulls().cast(pl.String)
-            for text in distinct.filter(distinct.str.contains("\n", literal=True)).to_list():
+            said = {}
+            for text in _with_breaks(frame[label]):
                 rows = [r for r in text.split("\n")[1:] if len(next(csv.reader([r]), [])) >= width]
-                if not rows:
-                    continue
-                for line in lines[(column == text).fill_null(False).to_numpy()]:
-                    self.problem(int(line), label, f"a quote opened in this cell is closed only "
-                                 f"{text.count(chr(10))} line(s) later, taking in {len(rows)} line(s) that read "
-                                 f"as rows (the first: {rows[0][:60]!r})", "each quoted cell closed in its own row",
-                                 "unclosed-quote")
+                if rows:
+                    said[text] = (f"a quote opened in this cell is closed only {text.count(chr(10))} line(s) later, "
+                                  f"taking in {len(rows)} line(s) that read as rows (the first: {rows[0][:60]!r})")
+            if not said:
+                continue
+            hit = frame[label].is_in(list(said)).fill_null(False).to_numpy()
+            for line, text in zip(lines[hit], frame[label].filter(pl.Series(hit)).cast(pl.String).to_list()):
+                self.problem(int(line), label, said[text], "each quoted cell closed in its own row", "unclosed-quote")
 
 
-def _chunks(column: pa.ChunkedArray) -> Iterator[tuple[int, pa.DictionaryArray]]:
-    """Each chunk with the row it starts at."""
-    start = 0
-    for chunk in column.chunks:
-        yield start, chunk
-        start += len(chunk)
+def _with_breaks(column: pl.Series) -> list[str]:
+    """The distinct texts of a column that hold a line break."""
+    distinct = column.unique().drop_nulls().cast(pl.String)
+    return distinct.filter(distinct.str.contains("\n", literal=True)).to_list()
 
 
-def _heights(table: pa.Table) -> np.ndarray:
-    """How many lines each row spans: a quoted cell may hold line breaks."""
-    heights = np.ones(table.num_rows, dtype=np.int64)
-    for column in table.columns:
-        at = 0
-        for chunk in column.chunks:
-            if len(chunk.dictionary) and pc.any(pc.match_substring(chunk.dictionary, "\n")).as_py():
-                per_code = pc.count_substring(chunk.dictionary, "\n")
-                heights[at:at + len(chunk)] += pc.take(per_code, chunk.indices).fill_null(0).to_numpy(
-                    zero_copy_only=False)
-            at += len(chunk)
+def _heights(frame: pl.DataFrame) -> np.ndarray:
+    """How many lines each row spans: a quoted cell may hold line breaks (counted once per distinct text)."""
+    heights = np.ones(frame.height, dtype=np.int64)
+    for name in frame.columns:
+        texts = _with_breaks(frame[name])
+        if not texts:
+            continue
+        breaks = pl.DataFrame({"t": texts}).select(pl.col("t").cast(pl.Categorical), n=pl.col("t").str.count_matches("\n"))
+        heights += frame.select(name).join(breaks, left_on=name, right_on="t", how="left", maintain_order="left")[
+            "n"].fill_null(0).to_numpy()
     return heights
 
 
-def _with_lines(table: pa.Table, bad_rows, kept, schema) -> tuple[pa.Table, np.ndarray, np.ndarray]:
+def _with_lines(frame: pl.DataFrame, bad_rows, kept) -> tuple[pl.DataFrame, np.ndarray, np.ndarray]:
     """The CSV line of each row, the skipped rows put back in their place, and their lines.
 
     Records are numbered from 2 (the header is record 1): the skipped ones hold the numbers pyarrow gave
     them, the parsed rows the rest, in order; a record's line is found by adding up the heights of the
     records before it (a quoted cell holding line breaks makes a record longer than one line). A skipped row
     without a usable number goes after the others."""
-    n, total = table.num_rows, table.num_rows + len(bad_rows)
+    total = frame.height + len(bad_rows)
     slot = np.full(len(bad_rows), -1, dtype=np.int64)
     taken = np.zeros(total, dtype=bool)
     for i, (number, _, _) in enumerate(bad_rows):
@@ -339,20 +333,19 @@ def _with_lines(table: pa.Table, bad_rows, kept, schema) -> tuple[pa.Table, np.n
         slot[i] = np.flatnonzero(~taken)[-1]
         taken[slot[i]] = True
     height = np.empty(total, dtype=np.int64)
-    height[~taken] = _heights(table)
+    height[~taken] = _heights(frame)
     height[slot] = [1 + text.count("\n") for _, _, text in bad_rows]
     line = 2 + np.concatenate([[0], np.cumsum(height)[:-1]]) if total else np.zeros(0, dtype=np.int64)
     lines, bad_lines = line[~taken].astype(np.int64), line[slot].astype(np.int64)
     if not bad_rows:
-        return table, lines, bad_lines
+        return frame, lines, bad_lines
     rows = [next(csv.reader(io.StringIO(text)), []) for _, _, text in bad_rows]
-    cells = [[(row[i] or None) if i < len(row) else None for i in kept] for row in rows]  # padded or cut
-    extra = pa.table([pa.array([c[k] for c in cells], pa.string()).dictionary_encode().cast(TEXT)
-                      for k in range(len(kept))], schema=schema)
-    both = pa.concat_tables([table, extra]).unify_dictionaries()
+    extra = pl.DataFrame({name: pl.Series(name, [(row[i] or None) if i < len(row) else None for row in rows],
+                                          pl.String).cast(pl.Categorical)  # padded or cut to the header
+                          for i, name in zip(kept, frame.columns)})
     all_lines = np.concatenate([lines, bad_lines])
     order = np.argsort(all_lines, kind="stable")
-    return both.take(pa.array(order)), all_lines[order], bad_lines
+    return pl.concat([frame, extra])[order], all_lines[order], bad_lines
 
 
 def _header(path: Path, bom: bool) -> list[str]:

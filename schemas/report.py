@@ -156,10 +156,12 @@ class Report:
                             "findings": len(self.findings), "rows": self.rows},
                 "completeness": self.completeness}
         write(_json(head)[:-1] + b',\n"errors": [')
-        _write_items(write, (dict(vars(p), location=p.location(), text=p.text())
-                             for p in sorted(self.problems, key=_order)))
+        _write_chunks(write, _items(dict(vars(p), location=p.location(), text=p.text())
+                                    for p in sorted(self.problems, key=_order)))
         write(b'\n],\n"findings": [')
-        _write_items(write, (vars(f) for f in self.findings))
+        # the validator's findings make their own JSON, a chunk of lines at a time (consistency.Findings)
+        _write_chunks(write, self.findings.json() if hasattr(self.findings, "json")
+                      else _items(vars(f) for f in self.findings))
         write(b"\n]}\n")
         out.flush()  # a text file flushes the bytes under it too
 
@@ -181,13 +183,17 @@ def _bytes_writer(out):
     return buffer.write
 
 
-def _write_items(write, items, chunk: int = 4096) -> None:
-    """Items separated by commas, one a line, joined a chunk at a time."""
+def _write_chunks(write, chunks) -> None:
+    """Items separated by commas, one a line, a chunk of them at a time."""
+    for i, chunk in enumerate(chunks):
+        write((b",\n" if i else b"\n") + chunk)
+
+
+def _items(items, chunk: int = 4096):
+    """The JSON of the items, one a line, a chunk of lines at a time (joined by ",\\n")."""
     items = iter(items)
-    first = True
     while part := [_json(v) for v in itertools.islice(items, chunk)]:
-        write((b"\n" if first else b",\n") + b",\n".join(part))
-        first = False
+        yield b",\n".join(part)
 
 
 def _json(value) -> bytes:

@@ -187,3 +187,21 @@ def test_figures_with_many_indicators_stay_apart(package):
     same = [f for f in validate(package).findings if f.check == "same_figure"]
     assert [sorted(r["record_id"] for r in f.records) for f in same] == [["r1009", "r1010"]]
     assert same[0].status == "conflict"
+
+
+def test_findings_json_is_what_orjson_writes_of_each_value():
+    """The findings' JSON is made a column at a time: each text, number and list must be the bytes orjson makes
+    of the same value (a quote, a backslash or a control character escaped; NaN and infinity null)."""
+    import math
+
+    import orjson
+    import polars as pl
+
+    texts = ['plain', 'a "quoted" word', 'back\\slash', 'tab\there', 'bell\x07', '中文 – dash', None]
+    numbers = [0.1, 1e16, 123456789012.0, -0.0, 5e-324, float("nan"), float("inf"), None]
+    lists = [[1.5, float("-inf")], [2.0]]
+    assert consistency._json(pl.Series(texts)).to_list() == [orjson.dumps(t).decode() for t in texts]
+    assert consistency._json(pl.Series(numbers, dtype=pl.Float64)).to_list() == [
+        orjson.dumps(None if v is None or not math.isfinite(v) else v).decode() for v in numbers]
+    assert consistency._json(pl.Series([3, None], dtype=pl.Int64)).to_list() == ["3", "null"]
+    assert consistency._json(pl.Series(lists)).to_list() == ["[1.5,null]", "[2.0]"]
