@@ -171,3 +171,32 @@ def to_polars(frame: pd.DataFrame) -> pl.DataFrame:
         else:
             columns[name] = pl.from_pandas(col)
     return pl.DataFrame(columns, height=len(frame)) if columns else pl.DataFrame(height=len(frame))
+
+
+def to_pandas(frame: pl.DataFrame) -> pd.DataFrame:
+    """A typed Polars frame as the pandas frame the checks not yet on Polars read: text a Categorical whose
+    categories are Arrow text in order of first appearance (the empty text none of them), whole numbers
+    Int64, numbers float64, booleans boolean, dates datetime64 as pandas parses ISO dates."""
+    columns = {}
+    for name, col in frame.to_dict().items():
+        if col.dtype == pl.Categorical:
+            firsts = col.unique(maintain_order=True).drop_nulls()
+            ids = firsts.to_physical().to_numpy().astype(np.int64)
+            code_of = np.full(ids.max(initial=-1) + 2, -1, dtype=np.int32)  # its last place: a missing cell's
+            code_of[ids] = np.arange(len(ids), dtype=np.int32)
+            rows = code_of[col.to_physical().cast(pl.Int64).fill_null(-1).to_numpy()]
+            arr = pa.DictionaryArray.from_arrays(pa.array(rows, mask=rows < 0),
+                                                 firsts.cast(pl.String).to_arrow().cast(pa.string()))
+            columns[name] = pd.Series(categorical(pa.chunked_array([arr])))
+        elif col.dtype == pl.Int64:
+            columns[name] = pd.Series(pd.arrays.IntegerArray(col.fill_null(0).to_numpy(), col.is_null().to_numpy()))
+        elif col.dtype == pl.Boolean:
+            columns[name] = pd.Series(pd.arrays.BooleanArray(col.fill_null(False).to_numpy(), col.is_null().to_numpy()))
+        elif col.dtype == pl.Float64:
+            columns[name] = pd.Series(col.to_numpy(), dtype="float64")
+        elif col.dtype == pl.Date:  # the unit pandas gives ISO dates (it depends on its version): let it say
+            iso = pd.Series(pd.array(col.cast(pl.String).to_arrow().cast(pa.string()), dtype=CATEGORIES))
+            columns[name] = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
+        else:
+            columns[name] = col.to_pandas()
+    return pd.DataFrame(columns, index=pd.RangeIndex(frame.height))

@@ -6,13 +6,12 @@ import io
 import sys
 import time
 
-import numpy as np
 import pytest
 
 from conftest import REPO, rows, table
 from damage import SH_COMPANIES
 
-from schemas import csvfile, pandera_schemas, structure
+from schemas import csvfile, pandera_schemas
 from schemas.pandera_schemas import Rule
 from schemas.report import LAYERS, Report, TEXT_FINDINGS
 from schemas import validate as stopwatch_module
@@ -87,20 +86,6 @@ def test_an_internal_error_exits_2_without_a_traceback(monkeypatch, capsys, stag
     assert cli.main([str(REPO)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("internal error: the validator failed (RuntimeError: boom)") and "Traceback" not in err
-
-
-@pytest.mark.parametrize("h1, h2, expected", [
-    ([5, 5, 5, 7, 7], [1, 2, 1, 3, 3], {2: 0, 4: 3}),  # row 1 shares only its first hash: no repeat
-    ([9, 4, 9, 9, 4], [8, 8, 8, 8, 8], {2: 0, 3: 0, 4: 1}),  # each repeat names the first row, not the last
-    ([1, 2, 3], [1, 1, 1], {}),
-    ([3, 3], [1, 2], {}),
-    ([], [], {}),
-])
-def test_a_repeated_key_is_both_hashes_repeated(h1, h2, expected):
-    """Keys are found repeated by their first hash, then confirmed by the second: a row that shares only
-    the first is no repeat, and rows between two that repeat do not hide the pair."""
-    rows, firsts = structure.repeats(np.array(h1, dtype=np.uint64), np.array(h2, dtype=np.uint64))
-    assert dict(zip(rows.tolist(), firsts.tolist())) == expected
 
 
 def test_findings_are_a_sequence_made_when_read(repo):
