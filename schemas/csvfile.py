@@ -1,33 +1,25 @@
 """Read a resource's CSV as text cells with the CSV line of every row.
 
 The file is scanned as bytes first (byte-order mark, CRLF line ends, bytes
-that are not UTF-8), then parsed by pyarrow on one thread, so that rows of the
-wrong width come back with their line numbers, in blocks. Every text column
-is dictionary-encoded: a pandas Categorical whose categories are each distinct
-text once, so that a check of a text runs once however many rows repeat it
-and a table of millions of rows stays small. Cells stay text here; casting to
-the Table Schema types is the structure layer's job, so that a bad cell is
-reported rather than lost.
-
-`read` gives a whole table; `read_batches` gives a table a block at a time,
-for a table that no check needs whole (provenance).
+that are not UTF-8), then parsed whole by pyarrow on all cores. Every text
+column is dictionary-encoded and handed on as a Polars Categorical, each
+distinct text stored once, so that a table of millions of rows stays small.
+Cells stay text here; casting to the Table Schema types is the structure
+layer's job, so that a bad cell is reported rather than lost.
 """
 from __future__ import annotations
 
 import codecs
 import csv
-import ctypes
 import io
-import sys
-import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from collections import deque
-from queue import Queue, SimpleQueue
 from typing import Iterator
 
 import numpy as np
 import pandas as pd
+import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -37,8 +29,7 @@ from .frames import categorical
 from .report import Problem
 
 SCAN_BLOCK = 1 << 22
-PARSE_BLOCK = 1 << 23  # pyarrow's reader holds several times a block while it parses: keep blocks small
-BATCH_ROWS = 500_000  # and hand the checks batches of about this many rows (fewer, larger steps)
+PARSE_BLOCK = 1 << 22  # each parsing thread holds a few blocks at a time
 BOM = codecs.BOM_UTF8
 UTF16 = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 TEXT = pa.dictionary(pa.int32(), pa.string())
@@ -46,21 +37,22 @@ TEXT = pa.dictionary(pa.int32(), pa.string())
 
 @dataclass
 class Table:
-    """A resource's rows as text: `frame` has one categorical column per descriptor field found in the header."""
+    """A resource's rows as text: `pl` has one Categorical column per descriptor field found in the header."""
 
     resource: Resource
     file: str  # the path as users see it
-    frame: pd.DataFrame
+    pl: pl.DataFrame
     lines: np.ndarray  # CSV line of each row of `frame` (header = line 1)
     # per field, the rows too short to hold a cell for it: the short row is reported once, at its line, and its
     # missing cells, padded empty, are not reported again as empty (one fault, one error)
     padded: dict[str, np.ndarray] = field(default_factory=dict)
 
-    @property
-    def pl(self):
-        """The text cells as a Polars frame (Categorical columns, empty cells null)."""
-        from .frames import to_polars
-        return to_polars(self.frame)
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """The text cells as pandas Categoricals, for checks not yet on Polars."""
+        return pd.DataFrame({name: categorical(pa.chunked_array([col.to_arrow().cast(TEXT)]))
+                             for name, col in self.pl.to_dict().items()},
+                            index=pd.RangeIndex(self.pl.height))
 
 
 @dataclass
@@ -148,31 +140,9 @@ def read(root: Path, resource: Resource) -> tuple[Table | None, list[Problem]]:
     reader = _Reader(root, resource)
     if not reader.open():
         return None, reader.problems
-    parts = list(reader.arrow_batches())
-    if reader.failed:
+    if not reader.parse():
         return None, reader.problems
-    batches = [b for b, _ in parts]
-    table = pa.Table.from_batches(batches, schema=reader.schema) if batches else reader.schema.empty_table()
-    lines = np.concatenate([l for _, l in parts]) if parts else np.zeros(0, dtype=np.int64)
-    whole = reader.table(table.unify_dictionaries(), lines)
-    del table, batches, parts
-    release_memory()
-    return whole, reader.problems
-
-
-def read_batches(root: Path, resource: Resource) -> Iterator[tuple[Table | None, list[Problem]]]:
-    """The table a block at a time; the problems of reading come with the batch they were met in
-    (and a None table when it cannot be read at all)."""
-    reader = _Reader(root, resource)
-    if not reader.open():
-        yield None, reader.problems
-        return
-    for batch, lines in reader.arrow_batches():
-        table = reader.table(pa.Table.from_batches([batch]), lines)
-        problems, reader.problems = reader.problems, []
-        yield table, problems
-    if reader.problems or reader.failed:
-        yield None, reader.problems
+    return reader.table(), reader.problems
 
 
 class _Reader:
@@ -181,7 +151,6 @@ class _Reader:
         self.file = resource.path
         self.path = resource.file  # None: the descriptor check refused the path, and it is not opened
         self.problems: list[Problem] = []
-        self.failed = False
         self.short: dict[int, int] = {}  # line of each row with fewer cells than the header -> the cells it had
 
     def problem(self, line, fld, message, expected, code):
@@ -237,63 +206,40 @@ class _Reader:
         self.schema = pa.schema([(self.names[i], TEXT) for i in self.kept])
         return True
 
-    def arrow_batches(self) -> Iterator[tuple[pa.RecordBatch, np.ndarray]]:
-        """Each parsed block with the CSV line of each of its rows; rows of the wrong width are kept,
-        padded or cut to the header, so that the cells they have are checked too."""
-        # Skipped rows, from the parsing thread: a queue is all the two threads share (it has its own lock).
-        # The rows not yet placed stay with this thread alone, in order: pyarrow parses a block ahead.
-        arrived: SimpleQueue = SimpleQueue()
-        pool: deque[tuple[int, int, str]] = deque()
-
-        def on_invalid(row):
-            arrived.put((row.number, row.actual_columns, row.text))
-            return "skip"
-
+    def parse(self) -> bool:
+        """The rows with the CSV line of each. A file whose rows all have the header's width is parsed on all
+        cores; pyarrow numbers a row of another width only when it parses on one thread, so a file with such
+        rows is parsed again that way, and those rows are kept, padded or cut to the header, so that the cells
+        they have are checked too."""
         try:
-            reader = pacsv.open_csv(
-                self.source,
-                read_options=pacsv.ReadOptions(use_threads=False, block_size=PARSE_BLOCK, column_names=self.names,
-                                               skip_rows=1),
-                parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, ignore_empty_lines=False,
-                                               newlines_in_values=True),  # a quoted line break may cross a block
-                convert_options=pacsv.ConvertOptions(column_types={n: TEXT for n in self.schema.names},
-                                                     include_columns=self.schema.names,
-                                                     strings_can_be_null=False, quoted_strings_can_be_null=False))
-            first = (2, 2)  # the record and the line of the first row after the header
-            group: list[tuple[pa.RecordBatch, np.ndarray]] = []
-            for batch in _ahead(reader):
-                batch, lines, first = self._place(batch, _taken(arrived, pool), first)
-                group.append((batch, lines))
-                if sum(b.num_rows for b, _ in group) >= BATCH_ROWS:
-                    yield _joined(group, self.schema)
-                    group = []
-            if group:
-                yield _joined(group, self.schema)
-            if _taken(arrived, pool):  # the file ends in rows of the wrong width
-                empty = pa.RecordBatch.from_arrays([pa.array([], TEXT)] * len(self.schema), schema=self.schema)
-                batch, lines, _ = self._place(empty, pool, first, last=True)
-                yield batch, lines
+            try:
+                table = self._read(use_threads=True)
+                skipped = []
+            except pa.ArrowInvalid as exc:
+                if "columns, got" not in str(exc):
+                    raise
+                skipped = []
+                table = self._read(use_threads=False, on_invalid=lambda row: skipped.append(
+                    (row.number, row.actual_columns, row.text)) or "skip")
         except (pa.ArrowInvalid, OSError) as exc:  # e.g. a quote left open at the end of the file
-            self.failed = True
             self.problem(None, None, f"the CSV cannot be parsed: {str(exc).splitlines()[0]}",
                          "well-formed CSV: quoted cells closed, the declared dialect", "source-error")
+            return False
+        self.arrow, self.lines, bad_lines = _with_lines(table, skipped, self.kept, self.schema)
+        self._report_width(skipped, bad_lines)
+        return True
 
-    def _place(self, batch, pool, first, last=False):
-        """The block's rows with the skipped rows that lie among them, each with its CSV line.
-
-        `first` is (record, line) of the block's first row: pyarrow numbers a skipped row by its record (the
-        header is record 1), and a quoted cell holding line breaks makes a record longer than one line, so a
-        record's line is found by adding up the heights of the records before it."""
-        record, line = first
-        heights = _heights(batch)
-        end = record + batch.num_rows - 1  # the block's last record, before skipped rows push it down
-        mine = []
-        while pool and (last or (pool[0][0] or 0) <= end):
-            mine.append(pool.popleft())
-            end += 1
-        batch, lines, bad_lines = _with_lines(batch, heights, mine, record, line, self.kept, self.schema)
-        self._report_width(mine, bad_lines)
-        return batch, lines, (end + 1, line + int(heights.sum()) + sum(1 + r[2].count("\n") for r in mine))
+    def _read(self, use_threads: bool, on_invalid=None) -> pa.Table:
+        return pacsv.read_csv(
+            self.source,
+            read_options=pacsv.ReadOptions(use_threads=use_threads, block_size=PARSE_BLOCK, column_names=self.names,
+                                           skip_rows=1),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=on_invalid, ignore_empty_lines=False,
+                                             newlines_in_values=True),  # a quoted line break may cross a block
+            # an empty cell, quoted or not, is missing
+            convert_options=pacsv.ConvertOptions(column_types={n: TEXT for n in self.schema.names},
+                                                 include_columns=self.schema.names, null_values=[""],
+                                                 strings_can_be_null=True, quoted_strings_can_be_null=True))
 
     def _report_width(self, rows, lines):
         width = len(self.header)
@@ -304,18 +250,25 @@ class _Reader:
             self.problem(int(line), None, f"row has {actual} cell(s), {what} than the header's {width}",
                          f"{width} cells, one per header label", kind)
 
-    def table(self, arrow: pa.Table, lines: np.ndarray) -> Table:
-        """Blank rows reported and dropped; the descriptor's columns as categoricals, empty cells missing."""
+    def table(self) -> Table:
+        """Blank rows reported and dropped; the descriptor's columns as Polars Categorical, empty cells null.
+        The parsed Arrow table is let go a column at a time as each becomes a Polars column."""
+        arrow, lines, self.arrow = self.arrow, self.lines, None
         blank = np.ones(arrow.num_rows, dtype=bool)
         for name in self.schema.names:
-            blank &= _empty(arrow.column(name))
+            blank &= arrow.column(name).is_null().to_numpy(zero_copy_only=False)
         for line in lines[blank]:
             self.problem(int(line), None, "row is blank", "a value in at least one cell", "blank-row")
         if blank.any():
             arrow = arrow.filter(pa.array(~blank))
             lines = lines[~blank]
-        frame = pd.DataFrame({label: categorical(arrow.column(n)) for label, n in self.known.items()},
-                             index=pd.RangeIndex(arrow.num_rows))
+        columns = {}
+        for label, name in self.known.items():
+            columns[label] = pl.from_arrow(arrow.column(name))
+            arrow = arrow.drop_columns([name])
+            # Polars allocates apart from Arrow: what Arrow let go is handed back, not kept for its reuse
+            pa.default_memory_pool().release_unused()
+        frame = pl.DataFrame(columns, height=len(lines)) if columns else pl.DataFrame(height=len(lines))
         self._swallowed(frame, lines)
         return Table(self.resource, self.file, frame, lines, self._padded(lines))
 
@@ -328,143 +281,78 @@ class _Reader:
         had[at] = [self.short[int(line)] for line in lines[at]]
         return {label: had <= int(name[1:]) for label, name in self.known.items()}
 
-    def _swallowed(self, frame: pd.DataFrame, lines: np.ndarray) -> None:
+    def _swallowed(self, frame: pl.DataFrame, lines: np.ndarray) -> None:
         """A quote left open runs on over the rows after it, which then vanish into one cell: a cell whose later
         lines read as whole rows of the header's width is reported at its own line (each distinct text once)."""
         width = len(self.header)
-        for label, column in frame.items():
-            texts = column.cat.categories
-            broken = np.flatnonzero(texts.str.contains("\n", regex=False)) if len(texts) else []
-            for code in broken:
-                rows = [r for r in texts[code].split("\n")[1:] if len(next(csv.reader([r]), [])) >= width]
+        for label in frame.columns:
+            column = frame[label]
+            distinct = column.unique().drop_nulls().cast(pl.String)
+            for text in distinct.filter(distinct.str.contains("\n", literal=True)).to_list():
+                rows = [r for r in text.split("\n")[1:] if len(next(csv.reader([r]), [])) >= width]
                 if not rows:
                     continue
-                for line in lines[column.cat.codes.to_numpy() == code]:
-                    self.problem(int(line), label, f"a quote opened in this cell is closed only {texts[code].count(chr(10))} "
-                                 f"line(s) later, taking in {len(rows)} line(s) that read as rows (the first: "
-                                 f"{rows[0][:60]!r})", "each quoted cell closed in its own row", "unclosed-quote")
+                for line in lines[(column == text).fill_null(False).to_numpy()]:
+                    self.problem(int(line), label, f"a quote opened in this cell is closed only "
+                                 f"{text.count(chr(10))} line(s) later, taking in {len(rows)} line(s) that read "
+                                 f"as rows (the first: {rows[0][:60]!r})", "each quoted cell closed in its own row",
+                                 "unclosed-quote")
 
 
-def _taken(arrived: SimpleQueue, pool: deque) -> deque:
-    """The pool with the rows that have arrived from the parsing thread added, in line order (the parser
-    goes through the file in order, so they all come after the rows already in the pool)."""
-    new = []
-    while not arrived.empty():
-        new.append(arrived.get())
-    pool.extend(sorted(new, key=lambda r: r[0] or 0))
-    return pool
+def _chunks(column: pa.ChunkedArray) -> Iterator[tuple[int, pa.DictionaryArray]]:
+    """Each chunk with the row it starts at."""
+    start = 0
+    for chunk in column.chunks:
+        yield start, chunk
+        start += len(chunk)
 
 
-def _empty(column) -> np.ndarray:
-    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    empty_codes = np.flatnonzero(pc.equal(arr.dictionary, "").to_numpy(zero_copy_only=False))
-    return np.isin(arr.indices.to_numpy(zero_copy_only=False), empty_codes)
-
-
-def _ahead(reader) -> Iterator[pa.RecordBatch]:
-    """The reader's batches, the next one parsed on a second thread while the caller checks this one:
-    pyarrow lets go of the interpreter while it parses, so the two really run at once. Parsing itself
-    stays on one thread, which is what keeps the line numbers of malformed rows."""
-    queue: Queue = Queue(maxsize=1)
-
-    def produce():
-        try:
-            for batch in reader:
-                queue.put(batch)
-            queue.put(None)
-        except BaseException as exc:  # handed to the caller, raised there
-            queue.put(exc)
-
-    thread = threading.Thread(target=produce, daemon=True)
-    thread.start()
-    while (item := queue.get()) is not None:
-        if isinstance(item, BaseException):
-            raise item
-        yield item
-    thread.join()
-
-
-def _joined(group, schema) -> tuple[pa.RecordBatch, np.ndarray]:
-    """Parsed blocks as one batch (their dictionaries made one) with their lines."""
-    if len(group) == 1:
-        return group[0]
-    table = pa.Table.from_batches([b for b, _ in group], schema=schema).unify_dictionaries().combine_chunks()
-    batches = table.to_batches()
-    return (batches[0] if batches else group[0][0]), np.concatenate([l for _, l in group])
-
-
-def release_memory() -> None:
-    """Hand freed memory back to the system between tables and batches, so that what the allocators keep
-    for reuse does not add up across a table of millions of rows."""
-    pa.default_memory_pool().release_unused()
-    if _LIBC is not None:
-        _LIBC.malloc_trim(0)
-
-
-def tune_allocator() -> None:
-    """Keep freed blocks of up to 32 MB (glibc's ceiling for this) in malloc's heap for the next array,
-    rather than unmapping each and faulting its pages in again: at a million records that was a quarter of
-    the page faults and of the system time. release_memory still hands the heap back between batches."""
-    mallopt = getattr(_LIBC, "mallopt", None)
-    if mallopt is not None:
-        mallopt(_M_MMAP_THRESHOLD, 32 << 20)
-        mallopt(_M_TRIM_THRESHOLD, 1 << 30)  # explicit trims only: see release_memory
-
-
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's malloc.h
-
-
-def _libc():
-    try:
-        # by its name, not by ctypes.util.find_library, which starts a process (ldconfig) to look for it
-        return ctypes.CDLL("libc.so.6")
-    except OSError:
-        return None
-
-
-_LIBC = _libc() if sys.platform.startswith("linux") else None
-
-
-def _heights(batch: pa.RecordBatch) -> np.ndarray:
+def _heights(table: pa.Table) -> np.ndarray:
     """How many lines each row spans: a quoted cell may hold line breaks."""
-    heights = np.ones(batch.num_rows, dtype=np.int64)
-    for col in batch.columns:
-        if len(col.dictionary) and pc.any(pc.match_substring(col.dictionary, "\n")).as_py():
-            per_code = pc.count_substring(col.dictionary, "\n").to_numpy(zero_copy_only=False)
-            heights += per_code[col.indices.to_numpy(zero_copy_only=False)]
+    heights = np.ones(table.num_rows, dtype=np.int64)
+    for column in table.columns:
+        at = 0
+        for chunk in column.chunks:
+            if len(chunk.dictionary) and pc.any(pc.match_substring(chunk.dictionary, "\n")).as_py():
+                per_code = pc.count_substring(chunk.dictionary, "\n")
+                heights[at:at + len(chunk)] += pc.take(per_code, chunk.indices).fill_null(0).to_numpy(
+                    zero_copy_only=False)
+            at += len(chunk)
     return heights
 
 
-def _with_lines(batch, heights, bad_rows, first_record, first_line, kept, schema):
-    """The CSV line of each row of the block, the skipped rows put back in their place, and their lines.
+def _with_lines(table: pa.Table, bad_rows, kept, schema) -> tuple[pa.Table, np.ndarray, np.ndarray]:
+    """The CSV line of each row, the skipped rows put back in their place, and their lines.
 
-    The block's records are numbered from `first_record` on; the skipped ones hold the numbers pyarrow gave
-    them, the parsed rows the rest, in order. A skipped row without a usable number goes after the others."""
-    n, total = batch.num_rows, batch.num_rows + len(bad_rows)
+    Records are numbered from 2 (the header is record 1): the skipped ones hold the numbers pyarrow gave
+    them, the parsed rows the rest, in order; a record's line is found by adding up the heights of the
+    records before it (a quoted cell holding line breaks makes a record longer than one line). A skipped row
+    without a usable number goes after the others."""
+    n, total = table.num_rows, table.num_rows + len(bad_rows)
     slot = np.full(len(bad_rows), -1, dtype=np.int64)
     taken = np.zeros(total, dtype=bool)
     for i, (number, _, _) in enumerate(bad_rows):
-        at = (number - first_record) if number is not None else -1
+        at = (number - 2) if number is not None else -1
         if 0 <= at < total and not taken[at]:
             slot[i], taken[at] = at, True
-    for i in np.flatnonzero(slot < 0):  # no number, or one outside the block: after the rows it came with
+    for i in np.flatnonzero(slot < 0):  # no number, or one outside the file: after the rows it came with
         slot[i] = np.flatnonzero(~taken)[-1]
         taken[slot[i]] = True
     height = np.empty(total, dtype=np.int64)
-    height[~taken] = heights
+    height[~taken] = _heights(table)
     height[slot] = [1 + text.count("\n") for _, _, text in bad_rows]
-    line = first_line + np.concatenate([[0], np.cumsum(height)[:-1]]) if total else np.zeros(0, dtype=np.int64)
+    line = 2 + np.concatenate([[0], np.cumsum(height)[:-1]]) if total else np.zeros(0, dtype=np.int64)
     lines, bad_lines = line[~taken].astype(np.int64), line[slot].astype(np.int64)
     if not bad_rows:
-        return batch, lines, bad_lines
+        return table, lines, bad_lines
     rows = [next(csv.reader(io.StringIO(text)), []) for _, _, text in bad_rows]
-    cells = [[row[i] if i < len(row) else "" for i in kept] for row in rows]  # padded or cut to the header
-    extra = pa.RecordBatch.from_arrays([pa.array([c[k] for c in cells], pa.string()).dictionary_encode().cast(TEXT)
-                                        for k in range(len(kept))], schema=schema)
-    both = pa.Table.from_batches([batch, extra]).unify_dictionaries().combine_chunks()
+    cells = [[(row[i] or None) if i < len(row) else None for i in kept] for row in rows]  # padded or cut
+    extra = pa.table([pa.array([c[k] for c in cells], pa.string()).dictionary_encode().cast(TEXT)
+                      for k in range(len(kept))], schema=schema)
+    both = pa.concat_tables([table, extra]).unify_dictionaries()
     all_lines = np.concatenate([lines, bad_lines])
     order = np.argsort(all_lines, kind="stable")
-    return both.take(pa.array(order)).to_batches()[0], all_lines[order], bad_lines
+    return both.take(pa.array(order)), all_lines[order], bad_lines
 
 
 def _header(path: Path, bom: bool) -> list[str]:

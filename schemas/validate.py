@@ -1,9 +1,7 @@
 """Run the four layers on a package folder and gather one report.
 
 Every layer runs on whatever could be read, so one run lists every problem;
-nothing here writes a file. Provenance, the one table no check needs whole
-(about seven rows a record), is read and checked a batch at a time, so that
-memory stays flat as the package grows; the other tables are read whole.
+nothing here writes a file. Each table is read whole.
 """
 from __future__ import annotations
 
@@ -14,10 +12,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import consistency, csvfile, descriptor, pandera_schemas, provenance, releasable, structure
-from .frames import concat
 from .report import LAYERS, Problem, Report
-
-STREAMED = "provenance"
 
 
 def validate(root: Path | str, archive: Path | str | None = None, keep_tables: bool = True,
@@ -35,7 +30,6 @@ def validate(root: Path | str, archive: Path | str | None = None, keep_tables: b
         if not archive.is_dir():
             raise descriptor.UnusableInput(f"{archive}: archive folder not found; expected the folder of archived "
                                            "article texts (e.g. ../shared/sources)")
-    csvfile.tune_allocator()
     report = Report(archive=str(archive) if archive is not None else None)
     clock = Stopwatch(report.seconds)
     with clock("descriptor"):
@@ -47,15 +41,13 @@ def validate(root: Path | str, archive: Path | str | None = None, keep_tables: b
     with clock("structure"):
         for name, res in desc.resources.items():
             report.add(_declared_size(root, res))
-            if name == STREAMED:
-                continue
             table, problems = csvfile.read(root, res)
             report.add(problems)
             if table is None:
                 continue
             typed[name], problems = structure.cast(table)
             report.add(problems)
-            report.rows[name] = len(table.frame)
+            report.rows[name] = table.pl.height
     # a cell is reported by the first check it fails, and every later check leaves it and what depends on it
     # (structure.Typed.mark): so the cell's own constraints go before the keys, and the rules after them
     with clock("schema"):
@@ -70,33 +62,8 @@ def validate(root: Path | str, archive: Path | str | None = None, keep_tables: b
         report.add(checker.check_archive())
         report.add(checker.check_quotes())
         report.add(checker.check_findings(typed.get("findings")))
-    res = desc.resources[STREAMED]
-    keys = structure.Keys(res, remember_cells=keep_tables)
-    schema = pandera_schemas.schema_for(res, [])
-    kept = []
-    for table, problems in clock.steps("structure", csvfile.read_batches(root, res)):
-        report.add(problems)
-        if table is None:
-            continue
-        with clock("structure"):
-            batch, problems = structure.cast(table)
-            report.add(problems)
-        with clock("schema"):
-            report.add(pandera_schemas.run_columns(schema, batch))
-        with clock("structure"):
-            report.add(keys.add(batch))
-            report.add(structure.foreign_keys(desc, batch, typed))
-        with clock("provenance"):
-            report.add(checker.add(batch))
-        report.rows[STREAMED] = report.rows.get(STREAMED, 0) + len(batch.frame)
-        if keep_tables:
-            kept.append(batch.frame)
-        del table, batch
-        with clock("structure"):
-            csvfile.release_memory()
-    with clock("structure"):
-        report.add(keys.finish())
-    with clock("provenance"):
+        if "provenance" in typed:
+            report.add(checker.add(typed["provenance"]))
         report.add(checker.finish())
         report.completeness = checker.completeness
 
@@ -108,8 +75,6 @@ def validate(root: Path | str, archive: Path | str | None = None, keep_tables: b
     report.findings = findings
     if keep_tables:
         report.tables = {name: t.frame for name, t in typed.items()}
-        if kept:
-            report.tables[STREAMED] = concat(kept)
     return report
 
 

@@ -1,5 +1,5 @@
-"""The CSV reader parses on a second thread: what that thread hands over (the rows of the wrong width, with
-their lines) must reach the checks whole and in order however the two threads interleave."""
+"""A file with rows of the wrong width is parsed again on one thread (pyarrow numbers such rows only then):
+those rows, with their lines, must reach the checks whole and in order however the threads are switched."""
 from __future__ import annotations
 
 import dataclasses
@@ -21,7 +21,7 @@ def test_rows_of_the_wrong_width_survive_any_interleaving(tmp_path, monkeypatch)
     path = tmp_path / "regions.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     res = dataclasses.replace(res, file=path)
-    monkeypatch.setattr(csvfile, "PARSE_BLOCK", 1 << 12)  # a block ahead, many times over
+    monkeypatch.setattr(csvfile, "PARSE_BLOCK", 1 << 12)  # many small blocks
     want = [i + 2 for i in range(4000) if i % 3 == 0]
     old = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)  # hand the interpreter from thread to thread as often as it will go

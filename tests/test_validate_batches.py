@@ -1,4 +1,4 @@
-"""What lets the validator scale must not change what it says: batches, distinct values, lazy findings,
+"""What lets the validator scale must not change what it says: parse blocks, distinct values, lazy findings,
 whitespace folding, and the loud failure of a check or of the validator itself."""
 from __future__ import annotations
 
@@ -36,18 +36,16 @@ def _damage_provenance(pkg):
     t.save()
 
 
-def test_batches_of_any_size_report_the_same(package, archive, monkeypatch):
+def test_parse_blocks_of_any_size_report_the_same(package, archive, monkeypatch):
     _damage_provenance(package)
     whole = _problems(validate(package, archive))
     assert any(code == "primary-key" for *_, code in whole) and any(code == "blank-row" for *_, code in whole)
-    monkeypatch.setattr(csvfile, "PARSE_BLOCK", 700)  # a few rows a block: the reader parses one ahead
-    monkeypatch.setattr(csvfile, "BATCH_ROWS", 25)
+    monkeypatch.setattr(csvfile, "PARSE_BLOCK", 700)  # a few rows a block, parsed on every core
     assert _problems(validate(package, archive)) == whole
 
 
-def test_kept_tables_are_whole_after_batches(repo, monkeypatch):
+def test_kept_tables_are_whole_after_many_parse_blocks(repo, monkeypatch):
     monkeypatch.setattr(csvfile, "PARSE_BLOCK", 700)
-    monkeypatch.setattr(csvfile, "BATCH_ROWS", 25)
     report = validate(repo, keep_tables=True)
     provenance = report.tables["provenance"]
     assert len(provenance) == report.rows["provenance"] == len(rows("provenance"))
