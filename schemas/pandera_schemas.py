@@ -470,8 +470,8 @@ def _unknown_ids(cells: pl.Series, known: pl.Series) -> pl.Series:
     # the few listed ids are looked up among the known ones as categories: no text is made of a million ids
     unknown = listed.filter(pl.col("id").is_not_null() & ~_isin(pl.col("id").cast(known.dtype), known)) \
         .group_by("row").agg("id")
-    return listed.select(pl.col("row").unique(maintain_order=True)) \
-        .join(unknown, on="row", how="left", maintain_order="left").get_column("id")
+    every = pl.DataFrame({"row": pl.int_range(len(cells), dtype=pl.UInt32, eager=True)})  # a cell listing none too
+    return every.join(unknown, on="row", how="left", maintain_order="left").get_column("id")
 
 
 # ---------------------------------------------------------------- helpers

@@ -11,7 +11,7 @@ from conftest import table
 from damage import GD, SH_COMPANIES
 
 from schemas import csvfile, descriptor, structure
-from schemas.pandera_schemas import Rule, parent_cycles, partial_date_bounds, run_columns, run_rules, schema_for
+from schemas.pandera_schemas import Rule, _unknown_ids, parent_cycles, partial_date_bounds, run_columns, run_rules, schema_for
 from schemas.validate import validate
 
 IND = "data/indicators.csv"
@@ -101,3 +101,9 @@ def test_partial_dates_span_the_days_they_can_mean():
     assert frame.rows() == [(date(2024, 1, 1), date(2024, 12, 31)), (date(2024, 2, 1), date(2024, 2, 29)),
                             (date(2023, 2, 1), date(2023, 2, 28)), (date(2024, 2, 10), date(2024, 2, 10)),
                             (None, None), (None, None)]
+
+
+def test_unknown_ids_are_found_for_every_cell_even_one_that_lists_none():
+    cells = pl.Series(["b zz a", None, " ", "", "yy", "a"])
+    known = pl.Series(["a", "b"], dtype=pl.Categorical)
+    assert _unknown_ids(cells, known).to_list() == [["zz"], None, None, None, ["yy"], None]
