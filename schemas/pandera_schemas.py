@@ -16,7 +16,6 @@ then skips the column's range checks), so pandera sees typed columns.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Callable
@@ -27,7 +26,7 @@ import polars as pl
 from pandera.errors import SchemaErrors
 
 from . import releasable
-from .descriptor import RECORD_TABLES, YEAR_FIELD, Descriptor, Field, Resource
+from .descriptor import RECORD_TABLES, YEAR_FIELD, Descriptor, Field, Resource, pattern_error
 from .report import Problem
 from .structure import Typed
 
@@ -502,11 +501,8 @@ def _formula_start(value) -> str:
 
 
 def _compiles(pattern: str) -> bool:
-    try:
-        re.compile(pattern)
-        return True
-    except re.error:
-        return False
+    """A pattern the descriptor check refused is reported there alone."""
+    return pattern_error(pattern) is None
 
 
 def _bound(value, type_: str):

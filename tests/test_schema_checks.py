@@ -107,3 +107,21 @@ def test_unknown_ids_are_found_for_every_cell_even_one_that_lists_none():
     cells = pl.Series(["b zz a", None, " ", "", "yy", "a"])
     known = pl.Series(["a", "b"], dtype=pl.Categorical)
     assert _unknown_ids(cells, known).to_list() == [["zz"], None, None, None, ["yy"], None]
+
+
+def test_a_pattern_the_engine_cannot_run_is_one_descriptor_error(package):
+    """Python reads look-around, Polars' regular expressions do not: such a pattern is refused where it is
+    written, once, and no check runs it (before, it surfaced as a check that could not run, in many lines)."""
+    import json
+
+    path = package / "datapackage.json"
+    desc = json.loads(path.read_text(encoding="utf-8"))
+    regions = next(r for r in desc["resources"] if r["name"] == "regions")
+    name_en = next(f for f in regions["schema"]["fields"] if f["name"] == "name_en")
+    name_en.setdefault("constraints", {})["pattern"] = "(?=[A-Z])[A-Za-z ]+"
+    path.write_text(json.dumps(desc, indent=2), encoding="utf-8")
+    report = validate(package)
+    assert [(p.layer, p.code, p.field) for p in report.problems] == \
+        [("descriptor", "bad-pattern", "resources[regions].name_en")]
+    assert "look-around" in report.problems[0].message and "\n" not in report.problems[0].message
+    assert descriptor.pattern_error("[a-z") is not None and descriptor.pattern_error("[a-z]+") is None
