@@ -13,19 +13,16 @@ import codecs
 import csv
 import io
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Iterator
 
 import numpy as np
-import pandas as pd
 import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from .descriptor import Resource
-from .frames import categorical
 from .report import Problem
 
 SCAN_BLOCK = 1 << 22
@@ -42,17 +39,10 @@ class Table:
     resource: Resource
     file: str  # the path as users see it
     pl: pl.DataFrame
-    lines: np.ndarray  # CSV line of each row of `frame` (header = line 1)
+    lines: np.ndarray  # CSV line of each row of `pl` (header = line 1)
     # per field, the rows too short to hold a cell for it: the short row is reported once, at its line, and its
     # missing cells, padded empty, are not reported again as empty (one fault, one error)
     padded: dict[str, np.ndarray] = field(default_factory=dict)
-
-    @cached_property
-    def frame(self) -> pd.DataFrame:
-        """The text cells as pandas Categoricals, for checks not yet on Polars."""
-        return pd.DataFrame({name: categorical(pa.chunked_array([col.to_arrow().cast(TEXT)]))
-                             for name, col in self.pl.to_dict().items()},
-                            index=pd.RangeIndex(self.pl.height))
 
 
 @dataclass

@@ -256,6 +256,23 @@ def official(problems: list[Problem], desc: Descriptor) -> list[Problem]:
     return [p for p in problems if not any(e in p.message for e in echoes)]
 
 
+def pattern_error(pattern) -> str | None:
+    """Why a field's pattern cannot be checked, or None: it must compile as Python reads it (as frictionless
+    does) and as Polars runs it (Rust's regex: no look-around, no back-references)."""
+    try:
+        re.compile(pattern)
+    except (re.error, TypeError) as exc:
+        return str(exc)
+    import polars as pl  # only here: the descriptor is read before the engine is needed
+
+    try:
+        pl.Series([""], dtype=pl.String).str.contains(f"^(?:{pattern})$")
+    except pl.exceptions.PolarsError as exc:
+        said = [line.removeprefix("error:").strip() for line in str(exc).splitlines() if line.startswith("error:")]
+        return said[0] if said else str(exc).splitlines()[0]
+    return None
+
+
 def check(desc: Descriptor) -> list[Problem]:
     """What our checks rely on beyond the standard: paths inside the package, patterns that compile, keys
     that name fields (the standard itself: start_standard_check)."""
@@ -279,13 +296,12 @@ def check(desc: Descriptor) -> list[Problem]:
         names = res.field_names
         for f in res.fields:
             pattern = f.constraints.get("pattern")
-            if pattern is not None:
-                try:
-                    re.compile(pattern)
-                except re.error as exc:
-                    problems.append(Problem("descriptor", DESCRIPTOR, None, f"{where}.{f.name}",
-                                            f"pattern {pattern!r} is not a valid regular expression ({exc})",
-                                            "a valid regular expression", "bad-pattern"))
+            wrong = pattern_error(pattern) if pattern is not None else None
+            if wrong is not None:
+                problems.append(Problem("descriptor", DESCRIPTOR, None, f"{where}.{f.name}",
+                                        f"pattern {pattern!r} is not a valid regular expression ({wrong})",
+                                        "a valid regular expression without look-around or back-references "
+                                        "(the checks run it as Polars does)", "bad-pattern"))
         for key in res.primary_key:
             if key not in names:
                 problems.append(Problem("descriptor", DESCRIPTOR, None, f"{where}.primaryKey",

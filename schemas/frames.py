@@ -39,19 +39,6 @@ def position_in(values: pd.Index, of: pd.Index) -> np.ndarray:
     return of.get_indexer(values).astype(np.int64)
 
 
-def text_regex(values: pd.Series, pattern: str, full: bool = False, missing: bool = True) -> pd.Series:
-    """Whether each text of a plain (Arrow) text column matches `pattern` (RE2), `missing` where empty."""
-    pattern = f"^(?:{pattern})$" if full else pattern
-    out = pc.match_substring_regex(pa.array(values.array), pattern).fill_null(missing)
-    return pd.Series(out.to_numpy(zero_copy_only=False).astype(bool), index=values.index)
-
-
-def text_lengths(values: pd.Series) -> pd.Series:
-    """Characters in each text of a plain (Arrow) text column (missing counts as long enough: NaN)."""
-    out = pc.utf8_length(pa.array(values.array)).to_numpy(zero_copy_only=False)
-    return pd.Series(out, index=values.index)
-
-
 def spread(per_category: np.ndarray, codes: np.ndarray, missing) -> np.ndarray:
     """Each row's value from its category's (by its code), `missing` where the row has none
     (code -1): -1 picks the appended `missing`, so a column with no texts at all needs no special case."""
@@ -69,12 +56,6 @@ def row_of(ids: pd.Series, of: pd.Series) -> np.ndarray:
     return spread(spread(first_row, in_of, -1), codes(ids), -1)
 
 
-def code_in(names, categories: pd.Index) -> np.ndarray:
-    """For each of `names` (Python texts, None where missing), its code among `categories` (-1 where absent)."""
-    names = pd.Series(names, dtype=object).fillna("").to_numpy(dtype=object)
-    return position_in(pd.Index(pd.array(names, dtype=categories.dtype)), categories)
-
-
 def texts(column: pd.Series) -> np.ndarray:
     """Each row's text as a Python object array (None where missing), built from the distinct texts:
     a Python object per row, so for ids and codes, not for a million quotes."""
@@ -89,44 +70,12 @@ def same_text(a: pd.Series, b: pd.Series) -> np.ndarray:
     return np.where(ac < 0, bc < 0, mapped == bc)
 
 
-def lists(group: np.ndarray, values: np.ndarray) -> list[list]:
-    """Each group's values in row order, as Python lists, for groups numbered 0 to n-1 (what groupby's
-    agg(list) gives, without a Python call per group)."""
-    group = np.asarray(group, dtype=np.int64)
-    if not len(group):
-        return []
-    order = np.argsort(group, kind="stable")
-    ends = np.cumsum(np.bincount(group))[:-1]
-    return [part.tolist() for part in np.split(np.asarray(values)[order], ends)]
-
-
 def lean(column):
     """A categorical without the hash table pandas keeps from checking its categories (as large as the
     texts); a lookup that needs one builds it again."""
     cat = column.cat if isinstance(column, pd.Series) else column
     cat.categories._cache.clear()
     return column
-
-
-def concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Batches of one table as one frame, each text column one Categorical over all the batches' texts."""
-    if len(frames) == 1:
-        return frames[0]
-    columns = {}
-    for col in frames[0].columns:
-        parts = [f[col] for f in frames]
-        if isinstance(parts[0].dtype, pd.CategoricalDtype):
-            # Arrow unifies the dictionaries in C++ (the first's texts, then each new one in order, as
-            # union_categoricals does), where pandas made Python text of every category to hash it
-            chunks = []
-            for p in parts:
-                c = codes(p)
-                chunks.append(pa.DictionaryArray.from_arrays(pa.array(c.astype(np.int32), mask=c < 0),
-                                                             pa.array(p.cat.categories.array, type=pa.string())))
-            columns[col] = pd.Series(categorical(pa.chunked_array(chunks).unify_dictionaries()))
-        else:
-            columns[col] = pd.concat(parts, ignore_index=True)
-    return pd.DataFrame(columns)
 
 
 def categorical(column: pa.ChunkedArray) -> pd.Categorical:
@@ -154,23 +103,6 @@ def categorical(column: pa.ChunkedArray) -> pd.Categorical:
     if fast is None:  # the public check keeps what it built: lean drops it
         return lean(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories), validate=False))
     return pd.Categorical.from_codes(codes, dtype=fast(categories, ordered=False), validate=False)
-
-
-def to_polars(frame: pd.DataFrame) -> pl.DataFrame:
-    """A typed pandas frame as Polars: text as Categorical (each distinct text once), whole numbers Int64,
-    numbers Float64, booleans Boolean, dates Date; missing stays null."""
-    columns = {}
-    for name, col in frame.items():
-        if isinstance(col.dtype, pd.CategoricalDtype):
-            c = codes(col)
-            arr = pa.DictionaryArray.from_arrays(pa.array(c.astype(np.int32), mask=c < 0),
-                                                 arrow(col.cat.categories) if len(col.cat.categories) else pa.array([], pa.string()))
-            columns[name] = pl.from_arrow(arr)
-        elif pd.api.types.is_datetime64_any_dtype(col.dtype):
-            columns[name] = pl.from_pandas(col).cast(pl.Date)
-        else:
-            columns[name] = pl.from_pandas(col)
-    return pl.DataFrame(columns, height=len(frame)) if columns else pl.DataFrame(height=len(frame))
 
 
 def to_pandas(frame: pl.DataFrame) -> pd.DataFrame:

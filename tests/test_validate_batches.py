@@ -6,6 +6,7 @@ import io
 import sys
 import time
 
+import polars as pl
 import pytest
 
 from conftest import REPO, rows, table
@@ -63,7 +64,9 @@ def test_a_check_that_cannot_run_is_an_error(package, monkeypatch):
     real = pandera_schemas._record_rules
 
     def with_broken(name, res, typed):
-        return real(name, res, typed) + [Rule("value", ("value",), lambda df: 1 / 0, lambda r: ("", ""))]
+        frame, rules = real(name, res, typed)
+        return frame, rules + [Rule("value", ("value",), pl.col("value").map_batches(lambda s: 1 / 0, pl.Boolean),
+                                    lambda r: ("", ""))]
 
     monkeypatch.setattr(pandera_schemas, "_record_rules", with_broken)
     report = validate(package)
