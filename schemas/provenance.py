@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -231,127 +232,141 @@ class Checker:
 
     # --------------------------------------------------------- provenance
     def add(self, prov: Typed) -> list[Problem]:
-        """One batch of provenance rows."""
-        p = prov.frame
+        """The provenance table, each row joined to its record on (resource, record_id): the checks are Polars
+        expressions over the rows, and Python sees only distinct evidence texts and the rows found wrong."""
+        p = prov.pl
         if not PROVENANCE_COLUMNS <= set(p.columns):
             return []
         self.read_any = True
         problems = []
-        resource = texts(p["resource"])
-        self.unsure_sources.update(x for x in texts(p["source_id"])[prov.bad(*p.columns)] if x)
+        reported = prov.bad(*p.columns)
+        if reported.any():
+            self.unsure_sources.update(x for x in _texts(p["source_id"].filter(reported)) if x)
         lost = prov.bad("resource", "record_id")
-        for name in self.records:
-            self.unsure_fields[name].update(texts(p["field"])[lost & ((resource == name) | prov.bad("resource"))]
-                                            .tolist())
+        if lost.any():
+            for name in self.records:
+                which = lost & ((p["resource"] == name).fill_null(False).to_numpy() | prov.bad("resource"))
+                self.unsure_fields[name].update(_texts(p["field"].filter(which)))
+        rows = p.select(*PROVENANCE_COLUMNS).with_columns(
+            pl.int_range(pl.len(), dtype=pl.Int64).alias("row"), pl.Series("sound", ~reported),
+            pl.Series("field_bad", prov.bad("field")), pl.Series("ev_bad", prov.bad("evidence")))
         for name, rec in self.records.items():
-            rows = np.flatnonzero(resource == name)
-            if not len(rows):
+            sub = rows.filter(pl.col("resource") == name)
+            if not sub.height:
                 continue
-            sub = p.iloc[rows].reset_index(drop=True)
-            at = row_of(sub["record_id"], rec.frame["record_id"])
-            known = at >= 0
-            field = texts(sub["field"])
-            problems += self._belongs(prov, rows, sub, name, rec, field, at, known)
-            ev = _folded(sub["evidence"])
-            ev_rows = spread(ev, codes(sub["evidence"]), None)
-            ev_rows[prov.bad("evidence")[rows]] = None  # reported already: not searched for as well
-            quotes = self.quotes[name][spread(codes(rec.frame["quote"]), at, -1)]
-            inside = np.fromiter((e is not None and q is not None and e in q for e, q in zip(ev_rows, quotes)),
-                                 dtype=bool, count=len(rows))
+            sub = sub.join(self._record_side(name, rec), on="record_id", how="left", maintain_order="left")
+            # reported already: not searched for as well
+            sub = sub.with_columns(ev=pl.when(~pl.col("ev_bad")).then(completeness.folded(pl.col("evidence"))))
+            sub = sub.with_columns(inside=pl.col("r_quote").str.contains(pl.col("ev"), literal=True).fill_null(False))
+            problems += self._belongs(prov, sub, name, rec)
             if self.texts:
-                problems += self._verbatim(prov, rows, sub, ev_rows, inside)
-                self._cite(sub, known, ev_rows, quotes, inside)
-            problems += self._values(prov, rows, sub, rec, field, at, known, ev, inside)
-            problems += self._field_words(prov, rows, sub, name, rec, field, at, known)
+                problems += self._verbatim(prov, sub)
+                self._cite(sub)
+            problems += self._values(prov, sub, rec)
+            problems += self._field_words(prov, sub, name)
         return problems
 
-    def _belongs(self, prov, rows, sub, name, rec, field, at, known) -> list[Problem]:
+    def _record_side(self, name: str, rec: Typed) -> pl.DataFrame:
+        """Of each record_id, the first record's row (`at`) and what the checks read of it, named r_*."""
+        r, year = rec.pl, YEAR_FIELD[name]
+        cols = [pl.col(c).alias(f"r_{c}") for c in ("source_id", "value", "unit", "comparator", year) if c in r.columns]
+        side = r.select(pl.col("record_id"), pl.int_range(pl.len(), dtype=pl.Int64).alias("at"), *cols,
+                        completeness.folded(pl.col("quote")).alias("r_quote"))
+        return side.with_columns(
+            pl.Series("r_bad_source", rec.bad("source_id")), pl.Series("r_bad_vuq", rec.bad("value", "unit", "quote")),
+            pl.Series("r_bad_yuc", rec.bad(year, "unit", "comparator")),
+            *(pl.Series(f"filled_{f}", cell) for f, cell in self.filled[name].items()),
+        ).filter(pl.col("record_id").is_not_null()).unique("record_id", keep="first")
+
+    def _belongs(self, prov, sub, name, rec) -> list[Problem]:
         """The row names a non-empty traced field of a record of the same source; the record field is covered."""
         problems = []
-        sound = ~prov.bad(*prov.frame.columns)[rows]  # a provenance row with a cell reported says nothing more
-        self.unsure[name][at[known & prov.bad("field")[rows]]] = True
-        unsure = rec.bad("record_id").any()  # a record_id reported already may be the one this row names
-        for i in np.flatnonzero(~known & sub["record_id"].notna().to_numpy() & sound & ~unsure):
-            problems.append(_problem(prov, rows[i], "record_id", f"{sub['record_id'].iloc[i]!r} is not a record of "
-                                     f"{rec.file}", f"a record_id of {rec.file}",
-                                     "provenance-orphan"))
-        covered = np.zeros(len(sub), dtype=bool)
+        known, sound = pl.col("at").is_not_null(), pl.col("sound")  # a row with a cell reported says nothing more
+        self.unsure[name][sub.filter(known & pl.col("field_bad"))["at"].to_numpy()] = True
+        if not rec.bad("record_id").any():  # a record_id reported already may be the one this row names
+            for row, rid in sub.filter(~known & pl.col("record_id").is_not_null() & sound) \
+                    .select("row", pl.col("record_id").cast(pl.String)).iter_rows():
+                problems.append(_problem(prov, row, "record_id", f"{rid!r} is not a record of {rec.file}",
+                                         f"a record_id of {rec.file}", "provenance-orphan"))
+        covered = pl.lit(False)
         for f in traced(name):
-            this = known & (field == f)
             if f in self.filled[name]:
-                cell = spread(self.filled[name][f], at, False)  # a table without rows has no cell
-                covered |= this & cell
-                self.has[name][f][at[this & cell]] = True
-        for i in np.flatnonzero(known & ~covered & sub["field"].notna().to_numpy() & sound):
-            problems.append(_problem(prov, rows[i], "field", f"{field[i]} of {sub['record_id'].iloc[i]} is empty or "
-                                     "not traced", "provenance only for non-empty traced fields", "provenance-orphan"))
-        source = rec.frame["source_id"]
-        theirs = pd.Series(pd.Categorical.from_codes(spread(codes(source), at, -1), dtype=source.dtype))
-        wrong = known & ~same_text(sub["source_id"], theirs) & sub["source_id"].notna().to_numpy() & sound \
-            & ~spread(rec.bad("source_id"), at, False)  # empty, or the record's own source wrong: reported
-        for i in np.flatnonzero(wrong):
-            problems.append(_problem(prov, rows[i], "source_id", f"evidence from {sub['source_id'].iloc[i]}, but the "
-                                     f"record's source is {theirs.iloc[i]}", "the record's own source_id",
+                this = known & (pl.col("field") == f) & pl.col(f"filled_{f}")
+                covered = covered | this.fill_null(False)
+                self.has[name][f][sub.filter(this)["at"].to_numpy()] = True
+        for row, f, rid in sub.filter(known & ~covered & pl.col("field").is_not_null() & sound) \
+                .select("row", pl.col("field").cast(pl.String), pl.col("record_id").cast(pl.String)).iter_rows():
+            problems.append(_problem(prov, row, "field", f"{f} of {rid} is empty or not traced",
+                                     "provenance only for non-empty traced fields", "provenance-orphan"))
+        # empty, or the record's own source wrong: reported
+        wrong = known & pl.col("source_id").is_not_null() & sound & ~pl.col("r_bad_source") \
+            & pl.col("source_id").ne_missing(pl.col("r_source_id"))
+        for row, sid, theirs in sub.filter(wrong).select("row", pl.col("source_id").cast(pl.String),
+                                                         pl.col("r_source_id").cast(pl.String)).iter_rows():
+            problems.append(_problem(prov, row, "source_id", f"evidence from {sid}, but the record's source is "
+                                     f"{'nan' if theirs is None else theirs}", "the record's own source_id",
                                      "provenance-source"))
         return problems
 
-    def _verbatim(self, prov, rows, sub, ev_rows, inside) -> list[Problem]:
-        """A span outside its record's quote is searched for in the whole article."""
-        outside = np.flatnonzero(~inside & (ev_rows != None))  # noqa: E711 (element-wise)
-        if not len(outside):
+    def _verbatim(self, prov, sub) -> list[Problem]:
+        """A span outside its record's quote is searched for in the whole article (once per source and span)."""
+        outside = sub.filter(~pl.col("inside") & pl.col("ev").is_not_null()) \
+            .select("row", pl.col("source_id").cast(pl.String), "ev")
+        missing = [(sid, ev) for sid, ev in outside.select("source_id", "ev").unique().iter_rows()
+                   if sid in self.texts and ev not in self.texts[sid]]
+        if not missing:
             return []
-        src = codes(sub["source_id"])[outside]
-        cats = np.asarray(sub["source_id"].cat.categories.to_numpy(dtype=object), dtype=object)
-        missing = self._not_in_texts(src, cats, ev_rows[outside])
-        return [_problem(prov, rows[i], "evidence", f"{_short(ev_rows[i])!r} is not in the archived text of "
-                         f"{cats[codes(sub['source_id'])[i]]}", "a verbatim span of the article (only whitespace may "
-                         "differ)", "not-verbatim") for i in outside[missing]]
+        missing = pl.DataFrame(missing, schema={"source_id": pl.String, "ev": pl.String}, orient="row")
+        return [_problem(prov, row, "evidence", f"{_short(ev)!r} is not in the archived text of {sid}",
+                         "a verbatim span of the article (only whitespace may differ)", "not-verbatim")
+                for row, sid, ev in outside.join(missing, on=["source_id", "ev"], how="semi").iter_rows()]
 
-    def _cite(self, sub, known, ev_rows, quotes, inside) -> None:
+    def _cite(self, sub) -> None:
         """Tell the completeness ledger where the evidence of each traced field stands: inside its record's
         quote when it lies there, else anywhere in the article."""
-        cats = sub["evidence"].cat.categories
-        may = np.asarray(pc.match_substring_regex(arrow(cats), numbers.MAY_STATE).to_numpy(zero_copy_only=False),
-                         dtype=bool) if len(cats) else np.zeros(0, dtype=bool)
-        # evidence stating no number covers none
-        has = np.flatnonzero(known & spread(may, codes(sub["evidence"]), False))
-        self.ledger.cite(zip(texts(sub["source_id"])[has], ev_rows[has], np.where(inside[has], quotes[has], None)))
+        distinct = sub["evidence"].drop_nulls().unique()
+        may = pc.match_substring_regex(distinct.cast(pl.String).to_arrow(), numbers.MAY_STATE)
+        may = distinct.filter(pl.Series(may, dtype=pl.Boolean))  # evidence stating no number covers none
+        self.ledger.cite_frame(sub.filter(pl.col("at").is_not_null() & pl.col("evidence").is_in(may.implode()))
+                               .select(pl.col("source_id").cast(pl.String), span=pl.col("ev"),
+                                       quote=pl.when(pl.col("inside")).then(pl.col("r_quote"))))
 
-    def _values(self, prov, rows, sub, rec, field, at, known, ev, inside) -> list[Problem]:
+    def _values(self, prov, sub, rec) -> list[Problem]:
         """The value's evidence reads as exactly the record's value and lies inside the record's quote.
         Each distinct evidence text is read once."""
-        if "value" not in rec.frame.columns:
+        if "r_value" not in sub.columns:
             return []
-        ev_codes = codes(sub["evidence"])
-        reported = prov.bad(*prov.frame.columns)[rows] | spread(rec.bad("value", "unit", "quote"), at, False)
-        mine = np.flatnonzero(known & (field == "value") & (ev_codes >= 0) & ~reported)
-        if not len(mine):
+        mine = sub.filter(pl.col("at").is_not_null() & (pl.col("field") == "value") & pl.col("evidence").is_not_null()
+                          & pl.col("sound") & ~pl.col("r_bad_vuq"))
+        if not mine.height:
             return []
-        single = np.full(len(ev), np.nan)  # the one number a distinct evidence text states (NaN: not exactly one)
-        for c in np.unique(ev_codes[mine]):
-            read = self._number(ev[c])
-            single[c] = read[0] if len(read) == 1 else np.nan
-        values = rec.frame["value"].to_numpy(dtype="float64", na_value=np.nan)[at[mine]]
-        reads = single[ev_codes[mine]] == values
-        for k in np.flatnonzero(~reads & ~np.isnan(values)):  # the few rows whose value is not in digits
-            reads[k] = self._in_words(ev[ev_codes[mine[k]]], values[k], _cell(rec.frame, "unit", at[mine[k]]))
+        spans = mine["ev"].unique().to_list()
+        single = [(read[0] if len(read := self._number(s)) == 1 else None) for s in spans]  # None: not one number
+        mine = mine.join(pl.DataFrame({"ev": spans, "single": single}, schema={"ev": pl.String, "single": pl.Float64}),
+                         on="ev", how="left")
         problems = []
-        for k in np.flatnonzero(~reads & ~np.isnan(values)):
-            i, pos = mine[k], at[mine[k]]
-            record_id, unit = rec.frame["record_id"].iloc[pos], _cell(rec.frame, "unit", pos)
-            quote = self._quote(rec, pos)
-            if values[k] in self._number(quote):  # the quote states the value: the evidence is what is wrong
-                problems.append(_problem(prov, rows[i], "evidence",
-                                         f"the value evidence {_short(ev[ev_codes[i]])!r} does not read as "
-                                         f"{numbers.human(values[k], unit)} ({record_id})",
+        digits = pl.col("single") == pl.col("r_value")
+        # the few rows whose value is not in digits
+        for row, at, rid, ev, value, unit, quote, inside in mine.filter(pl.col("r_value").is_not_null()
+                                                                           & ~digits.fill_null(False)).select(
+                "row", "at", pl.col("record_id").cast(pl.String), "ev", "r_value", pl.col("r_unit").cast(pl.String)
+                if "r_unit" in mine.columns else pl.lit(None, pl.String), "r_quote", "inside").iter_rows():
+            if self._in_words(ev, value, unit):
+                if not inside:
+                    problems.append(_not_in_quote(prov, row, ev, rid))
+                continue
+            quote = quote or ""
+            if value in self._number(quote):  # the quote states the value: the evidence is what is wrong
+                problems.append(_problem(prov, row, "evidence",
+                                         f"the value evidence {_short(ev)!r} does not read as "
+                                         f"{numbers.human(value, unit)} ({rid})",
                                          "a span stating exactly the record's value, with its scale word",
                                          "evidence-not-value"))
             else:
-                problems.append(_value_not_in_quote(rec, pos, values[k], unit, quote))
-        for i in mine[reads & ~inside[mine]]:
-            problems.append(_problem(prov, rows[i], "evidence", f"the value evidence {_short(ev[ev_codes[i]])!r} is "
-                                     f"not part of the quote of {rec.frame['record_id'].iloc[at[i]]}",
-                                     "the value's words inside the record's quote", "evidence-not-in-quote"))
+                problems.append(_value_not_in_quote(rec, at, value, unit, quote))
+        for row, ev, rid in mine.filter(digits.fill_null(False) & ~pl.col("inside")) \
+                .select("row", "ev", pl.col("record_id").cast(pl.String)).iter_rows():
+            problems.append(_not_in_quote(prov, row, ev, rid))
         return problems
 
     def _quote(self, rec: Typed, pos: int) -> str:
@@ -366,52 +381,41 @@ class Checker:
         """The span states the value in words and no number (a number in it is what it states)."""
         return not self._number(span) and numbers.states_in_words(span, value, unit)
 
-    def _field_words(self, prov, rows, sub, name, rec, field, at, known) -> list[Problem]:
+    def _field_words(self, prov, sub, name) -> list[Problem]:
         """Stated years, hedges and units are in their evidence: each distinct combination of field,
         evidence, method and the record's year, unit and comparator is checked once."""
         year = YEAR_FIELD[name]
-        if not {year, "unit", "comparator"} <= set(rec.frame.columns):
+        keys = ["field", "evidence", "method", f"r_{year}", "r_unit", "r_comparator"]
+        if not set(keys) <= set(sub.columns):
             return []
-        reported = prov.bad(*prov.frame.columns)[rows] | spread(rec.bad(year, "unit", "comparator"), at, False)
-        mine = np.flatnonzero(known & np.isin(field, [year, "unit", "comparator"]) & ~reported)
-        if not len(mine):
-            return []
-        combo = pd.DataFrame({
-            "field": sub["field"].cat.codes.to_numpy()[mine],
-            "evidence": codes(sub["evidence"])[mine],
-            "method": sub["method"].cat.codes.to_numpy()[mine],
-            "year": rec.frame[year].to_numpy(dtype="float64", na_value=np.nan)[at[mine]],
-            "unit": codes(rec.frame["unit"])[at[mine]],
-            "comparator": codes(rec.frame["comparator"])[at[mine]],
-        })
-        names = {c: np.asarray(col.cat.categories.to_numpy(dtype=object), dtype=object) for c, col in
-                 (("field", sub["field"]), ("evidence", sub["evidence"]), ("method", sub["method"]),
-                  ("unit", rec.frame["unit"]), ("comparator", rec.frame["comparator"]))}
-
-        def text(col, c):
-            return names[col][c] if c >= 0 else None
-
-        bad = []
-        for key in combo.drop_duplicates().itertuples(index=False):
-            f, evidence, method = text("field", key.field), text("evidence", key.evidence), text("method", key.method)
-            unit, comp, y = text("unit", key.unit), text("comparator", key.comparator), key.year
+        mine = sub.filter(pl.col("at").is_not_null() & pl.col("field").is_in([year, "unit", "comparator"])
+                          & pl.col("sound") & ~pl.col("r_bad_yuc")).select("row", "record_id", *keys)
+        combos = mine.select(keys).unique()
+        bad, which = [], []
+        for k, key in enumerate(combos.select(*(pl.col(c).cast(pl.String) if c != f"r_{year}" else pl.col(c)
+                                                for c in keys)).iter_rows()):
+            f, evidence, method, y, unit, comp = key
             if evidence is None:
                 continue
-            if f == year and method == "stated" and not np.isnan(y) and str(int(y)) not in evidence:
-                bad.append((*key, f"does not state the year {int(y)}", "the year in the span"))
+            if f == year and method == "stated" and y is not None and str(int(y)) not in evidence:
+                bad.append((f, evidence, f"does not state the year {int(y)}", "the year in the span"))
             elif f == "unit" and unit is not None and not numbers.states_unit(evidence, unit):
-                bad.append((*key, f"names no {unit} unit", f"a word for {unit} (e.g. {numbers.UNIT_WORDS[unit][0]})"))
+                bad.append((f, evidence, f"names no {unit} unit",
+                            f"a word for {unit} (e.g. {numbers.UNIT_WORDS[unit][0]})"))
             elif f == "comparator" and method == "stated" and comp in numbers.HEDGES and comp != "=" \
                     and not numbers.states_hedge(evidence, comp):  # a comparator not allowed: the enum's to report
-                bad.append((*key, f"has no hedge meaning {comp!r}",
+                bad.append((f, evidence, f"has no hedge meaning {comp!r}",
                             f"a hedge word for {comp!r} (e.g. {numbers.COMPARATOR_WORDS[comp]})"))
+            else:
+                continue
+            which.append(k)
         if not bad:
             return []
-        flagged = combo.assign(row=mine).merge(pd.DataFrame(bad, columns=[*combo.columns, "message", "expected"]),
-                                               on=list(combo.columns))
-        return [_problem(prov, rows[r.row], "evidence", f"the {text('field', r.field)} evidence "
-                         f"{_short(text('evidence', r.evidence))!r} {r.message} ({sub['record_id'].iloc[r.row]})",
-                         r.expected, f"evidence-{text('field', r.field)}") for r in flagged.itertuples(index=False)]
+        said = pl.DataFrame(bad, schema=["f", "ev", "message", "expected"], orient="row")
+        flagged = mine.join(pl.concat([combos[which], said], how="horizontal"), on=keys, nulls_equal=True)
+        return [_problem(prov, row, "evidence", f"the {f} evidence {_short(ev)!r} {message} ({rid})", expected,
+                         f"evidence-{f}") for row, rid, f, ev, message, expected in
+                flagged.select("row", pl.col("record_id").cast(pl.String), "f", "ev", "message", "expected").iter_rows()]
 
     # ------------------------------------------------------------- finish
     def finish(self) -> list[Problem]:
@@ -526,6 +530,16 @@ def _pattern(res, name: str) -> re.Pattern | None:
 
 def _cell(frame: pd.DataFrame, col: str, pos: int):
     return frame[col].iloc[pos] if col in frame.columns else None
+
+
+def _texts(column: pl.Series) -> list:
+    """A text column's cells as Python text (None where empty): for the few rows a problem is about."""
+    return column.cast(pl.String).to_list()
+
+
+def _not_in_quote(prov: Typed, row: int, evidence: str, record_id: str) -> Problem:
+    return _problem(prov, row, "evidence", f"the value evidence {_short(evidence)!r} is not part of the quote of "
+                    f"{record_id}", "the value's words inside the record's quote", "evidence-not-in-quote")
 
 
 def _value_not_in_quote(rec: Typed, pos: int, value: float, unit, quote: str) -> Problem:
