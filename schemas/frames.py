@@ -1,8 +1,10 @@
-"""Small tools for the categorical tables the checks work on.
+"""Small tools for the pandas view of the tables (the site, the exports and
+the provenance layer's per-record steps read it).
 
 A text column is a pandas Categorical: each distinct text is stored (and
 checked) once, and rows point at it by an integer code. These helpers keep
 work per distinct text and lookups per integer, never per row in Python.
+`to_pandas` makes the view from a typed Polars frame.
 """
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ def arrow(index: pd.Index) -> pa.Array:
 
 def position_in(values: pd.Index, of: pd.Index) -> np.ndarray:
     """For each of `values`, its position in `of` (-1 where absent). pandas keeps the hash table of an
-    Index once built, so looking up batch after batch in the same `of` hashes it once."""
+    Index once built, so looking up many times in the same `of` hashes it once."""
     if not len(values):
         return np.zeros(0, dtype=np.int64)
     return of.get_indexer(values).astype(np.int64)

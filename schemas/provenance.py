@@ -15,8 +15,8 @@ hedges and units are in their evidence; every field of every record has a
 provenance row from the record's own source, and every provenance row belongs
 to a field of a record.
 
-Provenance is taken a batch at a time (`Checker.add`): what the checks need
-of the whole table is kept as one boolean per record field.
+Provenance rows are joined to their records by Polars (`Checker.add`); what
+the later steps need of them is kept as one boolean per record field.
 """
 from __future__ import annotations
 
@@ -94,7 +94,7 @@ class Quotes:
 
 
 class Checker:
-    """The provenance layer over whole record tables and provenance in batches."""
+    """The provenance layer over whole record tables and the provenance table."""
 
     def __init__(self, typed: dict[str, Typed], archive: Path | None):
         self.archive = archive
@@ -419,7 +419,7 @@ class Checker:
 
     # ------------------------------------------------------------- finish
     def finish(self) -> list[Problem]:
-        """After the last batch: record fields left without provenance, the quote of a record whose value
+        """After provenance is added: record fields left without provenance, the quote of a record whose value
         had no evidence row read for the value instead, and (with the archive) every number of every article
         accounted for."""
         problems = self._completeness() + self._set_aside_records()

@@ -20,8 +20,7 @@ def validate(root: Path | str, archive: Path | str | None = None, keep_tables: b
     """Validate the package at `root`; raise descriptor.UnusableInput when it cannot be read at all.
 
     With keep_tables, `report.tables` holds every typed table (the docs and the release read them);
-    without, none is kept once checked (the findings keep the records they need), so a report of half a
-    million findings is written without the whole tables in memory. `standard` is the check against the
+    without, none is handed on (the findings keep the records they need). `standard` is the check against the
     Data Package standard when the caller has started it already (descriptor.start_standard_check).
     `report.seconds` tells how long each layer took."""
     root = Path(root)
@@ -79,8 +78,8 @@ def validate(root: Path | str, archive: Path | str | None = None, keep_tables: b
 
 
 class Stopwatch:
-    """Seconds in each layer, added up as the layers take turns (a batch of provenance passes through three
-    of them), into the dict it is given. Only the code of each layer is counted, not what lies between."""
+    """Seconds in each layer, added up as the layers take turns (structure and schema take two turns each),
+    into the dict it is given. Only the code of each layer is counted, not what lies between."""
 
     def __init__(self, seconds: dict[str, float]):
         self.seconds = seconds
