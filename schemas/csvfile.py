@@ -1,7 +1,7 @@
 """Read a resource's CSV as text cells with the CSV line of every row.
 
 The file is scanned as bytes first (byte-order mark, CRLF line ends, bytes
-that are not UTF-8), then parsed whole by pyarrow on all cores. Every text
+that are not UTF-8), then parsed by pyarrow's streaming reader on all cores. Every text
 column is dictionary-encoded and handed on as a Polars Categorical, each
 distinct text stored once, so that a table of millions of rows stays small.
 Cells stay text here; casting to the Table Schema types is the structure
@@ -130,9 +130,10 @@ def read(root: Path, resource: Resource) -> tuple[Table | None, list[Problem]]:
     reader = _Reader(root, resource)
     if not reader.open():
         return None, reader.problems
-    if not reader.parse():
+    parsed = reader.parse()
+    if parsed is None:
         return None, reader.problems
-    return reader.table(), reader.problems
+    return reader.table(*parsed), reader.problems
 
 
 class _Reader:
@@ -196,27 +197,27 @@ class _Reader:
         self.schema = pa.schema([(self.names[i], TEXT) for i in self.kept])
         return True
 
-    def parse(self) -> bool:
+    def parse(self) -> tuple[pl.DataFrame, np.ndarray] | None:
         """The rows with the CSV line of each. A file whose rows all have the header's width is parsed on all
         cores; pyarrow numbers a row of another width only when it parses on one thread, so a file with such
         rows is parsed again that way, and those rows are kept, padded or cut to the header, so that the cells
         they have are checked too."""
+        skipped: list[tuple[int | None, int, str]] = []
         try:
             try:
-                frame, skipped = self._read(use_threads=True), []
+                frame = self._read(use_threads=True)
             except pa.ArrowInvalid as exc:
                 if "columns, got" not in str(exc):
                     raise
-                skipped = []
                 frame = self._read(use_threads=False, on_invalid=lambda row: skipped.append(
                     (row.number, row.actual_columns, row.text)) or "skip")
         except (pa.ArrowInvalid, OSError) as exc:  # e.g. a quote left open at the end of the file
             self.problem(None, None, f"the CSV cannot be parsed: {str(exc).splitlines()[0]}",
                          "well-formed CSV: quoted cells closed, the declared dialect", "source-error")
-            return False
-        self.frame, self.lines, bad_lines = _with_lines(frame, skipped, self.kept)
+            return None
+        frame, lines, bad_lines = _with_lines(frame, skipped, self.kept)
         self._report_width(skipped, bad_lines)
-        return True
+        return frame, lines
 
     def _read(self, use_threads: bool, on_invalid=None) -> pl.DataFrame:
         """The file through Arrow's streaming reader, each block made Polars columns as it comes: the whole
@@ -245,9 +246,8 @@ class _Reader:
             self.problem(int(line), None, f"row has {actual} cell(s), {what} than the header's {width}",
                          f"{width} cells, one per header label", kind)
 
-    def table(self) -> Table:
+    def table(self, frame: pl.DataFrame, lines: np.ndarray) -> Table:
         """Blank rows reported and dropped; the descriptor's columns by their labels."""
-        frame, lines, self.frame = self.frame, self.lines, None
         blank = frame.select(pl.all_horizontal(pl.all().is_null())).to_series().to_numpy()
         for line in lines[blank]:
             self.problem(int(line), None, "row is blank", "a value in at least one cell", "blank-row")
