@@ -1,10 +1,10 @@
 """Layer 2: Pandera schemas made from datapackage.json and the indicator definitions.
 
-`schema_for` turns a resource's Table Schema into a `pandera.polars.DataFrameSchema`: a column check for
-each constraint (dtype, required, enum, pattern, minimum/maximum, length, no formula text), and as the
-frame's own checks the rules a Table Schema cannot say: each record's unit is its indicator's canonical unit,
-its value lies in the indicator's range, percent within bounds, counts whole, qualitative aims without
-numbers, composite keys unique, currency equivalents linked to a matching yuan row, target year not before
+`schema_for` turns a resource's Table Schema into Pandera's Polars schema: a `Column` for each field, with a
+check for each constraint (dtype, required, enum, pattern, minimum/maximum, length, no formula text), and a
+`DataFrameSchema` whose checks are the rules a Table Schema cannot say: each record's unit is its indicator's
+canonical unit, its value lies in the indicator's range, percent within bounds, counts whole, qualitative aims
+without numbers, composite keys unique, currency equivalents linked to a matching yuan row, target year not before
 the announcement, findings naming real records. Every check is a Polars expression; pandera's failure cases
 name the rows that fail, and `t.table.lines` their CSV lines. Nothing here re-types a column list: every
 name comes from the descriptor.
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property, wraps
 from typing import Callable
 
 import numpy as np
@@ -77,9 +78,19 @@ class Rule:
 
 @dataclass
 class Schema:
-    schema: pa.DataFrameSchema  # the columns' checks, and the rules as the frame's checks
-    column_says: dict[str, list[Callable[[object], tuple[str, str]]]]
+    resource: Resource
     rules: list[Rule]
+
+    @cached_property
+    def columns(self) -> dict[str, tuple[pa.Column, list[Callable[[object], tuple[str, str]]]]]:
+        """Each field's column, and for each of its checks what it says of a failing value (made when first
+        asked for: the rules need none)."""
+        return {f.name: _column(f) for f in self.resource.fields}
+
+    @property
+    def checks(self) -> pa.DataFrameSchema:
+        """The rules, as the frame's checks."""
+        return pa.DataFrameSchema(checks=[r.check for r in self.rules], name=self.resource.name)
 
 
 def _text_check(name: str, test: Callable[[pl.Expr], pl.Expr]) -> pa.Check:
@@ -128,15 +139,12 @@ def _column(f: Field) -> tuple[pa.Column, list]:
         add(_text_check("no_formula", lambda s: ~s.str.contains(FORMULA)),
             lambda v: (f"{v!r} starts with {_formula_start(v)!r}, which a spreadsheet runs as a formula",
                        "text that does not start with =, +, - or @, nor with tabs or carriage returns before one"))
-    return pa.Column(DTYPES.get(f.type, DTYPES["string"]), nullable=not f.required, checks=checks), says
+    return pa.Column(DTYPES.get(f.type, DTYPES["string"]), nullable=not f.required, checks=checks, name=f.name), says
 
 
 def schema_for(res: Resource, rules: list[Rule] = ()) -> Schema:
     """The resource's Pandera schema: its columns from the descriptor, the rules its frame's checks."""
-    columns, says = {}, {}
-    for f in res.fields:
-        columns[f.name], says[f.name] = _column(f)
-    return Schema(pa.DataFrameSchema(columns, checks=[r.check for r in rules], name=res.name), says, list(rules))
+    return Schema(res, list(rules))
 
 
 def check_columns(typed: dict[str, Typed]) -> list[Problem]:
@@ -159,27 +167,37 @@ def check_rules(desc: Descriptor, typed: dict[str, Typed]) -> list[Problem]:
     return problems
 
 
+def _in_memory(run: Callable) -> Callable:
+    """`run` on Polars' in-memory engine: pandera collects a lazy frame several times for each check, and the
+    streaming engine, Polars' default, costs a start-up at each (a third of the schema layer's time on a small
+    package; no slower on a large one)."""
+    @wraps(run)
+    def in_memory(*args, **kwargs):
+        with pl.Config(engine_affinity="in-memory"):
+            return run(*args, **kwargs)
+    return in_memory
+
+
+@_in_memory
 def run_columns(schema: Schema, t: Typed) -> list[Problem]:
     """The column checks of a typed table. A column check depends on the cell alone: each column's distinct
     values are validated, and a failing value is reported in every row holding it whose cell was not
     reported before; the checks in the order the schema lists them (an empty required cell first), so the
     first check a cell fails is the one said."""
     problems: list[Problem] = []
-    for name, column in schema.schema.columns.items():
+    for name, (column, says) in schema.columns.items():
         if name not in t.pl.columns:
             continue
         cells = t.pl.get_column(name)
         distinct = cells.unique()
-        cases = _failures(pa.DataFrameSchema({name: column}), distinct.cast(column.dtype.type).to_frame(), t, problems,
-                          lambda _: name)
+        cases = _failures(column, distinct.cast(column.dtype.type).to_frame(), t, problems, lambda _: name)
         for (number,), group in cases.sort("check_number", nulls_last=False).group_by("check_number",
                                                                                         maintain_order=True):
             check = group["check"][0]
             hit = cells.is_null() if check == "not_nullable" else cells.is_in(distinct.gather(group["index"]).implode())
             rows = np.flatnonzero(hit.fill_null(False).to_numpy() & ~t.bad(name))
             t.mark(name, rows)
-            say = (lambda _: ("cell is empty", "a value: the field is required")) if number is None \
-                else schema.column_says[name][number]
+            say = (lambda _: ("cell is empty", "a value: the field is required")) if number is None else says[number]
             said = {}
             for line, value in zip(t.table.lines[rows], cells.gather(rows).to_list()):
                 if value not in said:
@@ -188,6 +206,7 @@ def run_columns(schema: Schema, t: Typed) -> list[Problem]:
     return problems
 
 
+@_in_memory
 def run_rules(schema: Schema, t: Typed, frame: pl.DataFrame | None = None) -> list[Problem]:
     """The rules of a typed table, on `frame` (the table's cells with those its rules look up beside them).
     Each is judged on every row; then, in the order they are listed, a rule reports the failing rows where no
@@ -197,8 +216,7 @@ def run_rules(schema: Schema, t: Typed, frame: pl.DataFrame | None = None) -> li
         return []
     frame = t.pl if frame is None else frame
     problems: list[Problem] = []
-    checks = pa.DataFrameSchema(checks=schema.schema.checks, name=schema.schema.name)
-    cases = _failures(checks, frame, t, problems, lambda number: schema.rules[number].field)
+    cases = _failures(schema.checks, frame, t, problems, lambda number: schema.rules[number].field)
     failing = {number: group["index"].to_numpy() for (number,), group in cases.group_by("check_number")}
     for number, rule in enumerate(schema.rules):
         if number not in failing:
@@ -218,7 +236,7 @@ _NO_CASES = pl.DataFrame(schema={"column": pl.String, "check": pl.String, "check
                                  "index": pl.Int32})
 
 
-def _failures(schema: pa.DataFrameSchema, frame: pl.DataFrame, t: Typed, problems: list[Problem],
+def _failures(schema: pa.DataFrameSchema | pa.Column, frame: pl.DataFrame, t: Typed, problems: list[Problem],
               field_of: Callable[[int], str]) -> pl.DataFrame:
     """The failure cases of one validation that name a row (`index`, its position in `frame`); a check that
     could not run becomes a problem, reported loudly, never passed unseen."""
