@@ -28,7 +28,10 @@ $(BIN)/.test: requirements-test.txt $(BIN)/.core
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@
 
+# pip compiles what it installs, but not an editable install's own code; where bytecode is never written
+# (PYTHONDONTWRITEBYTECODE) each run would compile the validator again (a twentieth of a small package's check)
 venv: $(BIN)/.core
+	@$(BIN)/python -m compileall -q schemas publish docsite benchmark contribute
 
 validate: venv
 	$(BIN)/china-ai-validate $(ARCHIVE_ARG) --cache $(CACHE)
