@@ -191,6 +191,14 @@ class Ledger:
         self.traced = np.zeros(len(self.starts), dtype=bool)
         self._holds_number: dict[str, bool] = {}
         self.texts = {sid: (a.text, self.base[sid]) for sid, a in articles.items()}  # with where each begins
+        self.folded = pl.Series(pl.from_arrow(texts)).cast(pl.String)
+        self.index = pl.DataFrame({"source_id": list(articles), "i": np.arange(len(articles), dtype=np.uint32),
+                                   "base": np.fromiter(self.base.values(), np.int64, len(articles)),
+                                   "ascii": [a.text.isascii() for a in articles.values()]},
+                                  schema={"source_id": pl.String, "i": pl.UInt32, "base": pl.Int64,
+                                          "ascii": pl.Boolean})
+        self.placed = pl.DataFrame(schema={"source_id": pl.String, "quote": pl.String, "q_at": pl.Int64,
+                                           "q_once": pl.Boolean})
         self.set_apart: list[tuple[object, str, Number]] = []  # after close: (key, source_id, number) set aside
 
     def cite(self, evidence: Iterable[tuple[str, str, str | None]]) -> None:
@@ -204,12 +212,43 @@ class Ledger:
                 by_quote.setdefault((sid, quote), set()).add(span)
         self._locate((sid, quote, spans) for (sid, quote), spans in by_quote.items())
 
+    def place_quotes(self, pairs: pl.DataFrame) -> pl.DataFrame:
+        """Of distinct (source_id, quote) pairs, the quote folded: where the quote first starts in its article
+        (`q_at`, a byte offset; null: it is not there) and whether that is its only place (`q_once`). Pairs
+        whose source has no article are left out. The places are kept, so that evidence inside these quotes
+        is placed without searching the article again."""
+        new = pairs.join(self.index, on="source_id", how="inner").join(
+            self.placed, on=["source_id", "quote"], how="anti").sort("i")  # an article at a time: it stays in cache
+        new = new.with_columns(self.folded.gather(new["i"]).alias("text")) \
+            .select("source_id", "quote", **_once(pl.col("text"), pl.col("quote"), "q"))
+        self.placed = pl.concat([self.placed, new])
+        return new
+
     def cite_frame(self, evidence: pl.DataFrame) -> None:
-        """`cite` for a Polars frame of text columns source_id, span and quote (null: not inside it): Polars
-        gathers the distinct spans of each quote, so that Python works once per quote, not per row."""
-        grouped = evidence.filter(pl.col("span").is_not_null() & (pl.col("span") != "")) \
-            .group_by("source_id", "quote").agg(pl.col("span").unique())
-        self._locate(grouped.iter_rows())
+        """`cite` for a Polars frame of text columns source_id, span and quote (null: not inside it). Where a
+        place is certain from counts alone (an ASCII article holding the quote once, the quote holding the span
+        once), Polars finds it; the rest is located by `cite`'s own way, once per quote."""
+        ev = evidence.filter(pl.col("span").is_not_null() & (pl.col("span") != "")).join(
+            self.index.select("source_id", "base", "ascii"), on="source_id", how="inner")
+        self.place_quotes(ev.filter(pl.col("quote").is_not_null()).select("source_id", "quote").unique())
+        ev = ev.join(self.placed, on=["source_id", "quote"], how="left").with_columns(
+            **_once(pl.col("quote"), pl.col("span"), "s"))
+        # an ASCII article: its bytes are its characters, so Polars' byte offsets are the ledger's
+        placed = (pl.col("ascii") & pl.col("q_once")).fill_null(False)
+        found = ev.filter(placed & pl.col("s_once")).select(start=pl.col("base") + pl.col("q_at") + pl.col("s_at"),
+                                                           length=pl.col("span").str.len_bytes())
+        self._cover(found["start"].to_numpy(), found["length"].to_numpy())
+        # a span more than once in its quote: its places in the quote, found in Python (a quote is short)
+        again = ev.filter(placed & ~pl.col("s_once")).select((pl.col("base") + pl.col("q_at")).alias("at"),
+                                                             "quote", "span").unique()
+        starts, lengths = [], []
+        for at, quote, span in again.iter_rows():
+            for k in _places(quote, span):
+                starts.append(at + k)
+                lengths.append(len(span))
+        self._cover(starts, lengths)
+        rest = ev.filter(~placed).group_by("source_id", "quote").agg(pl.col("span").unique())
+        self._locate(rest.iter_rows())
 
     def _locate(self, groups) -> None:
         """(source_id, quote or None, spans) of each quote: the places of its spans, covered."""
@@ -222,21 +261,20 @@ class Ledger:
             anchors = _places(text, quote) if quote is not None and spans else ()
             for q in anchors:
                 for span in spans:
-                    at = quote.find(span)
-                    while at >= 0:
+                    for at in _places(quote, span):
                         starts.append(base + q + at)
                         lengths.append(len(span))
-                        at = quote.find(span, at + 1)
             if not anchors:  # evidence from elsewhere, or a quote not in the article (reported as such, once)
                 for span in spans:
                     for at in _places(text, span):
                         starts.append(base + at)
                         lengths.append(len(span))
-        starts = np.array(starts, dtype=np.int64)
-        self._cover(starts, starts + np.array(lengths, dtype=np.int64))
+        self._cover(starts, lengths)
 
-    def _cover(self, starts: np.ndarray, stops: np.ndarray) -> None:
-        """The numbers wholly inside each place [start, stop) are traced."""
+    def _cover(self, starts, lengths) -> None:
+        """The numbers wholly inside each place (its start and its length) are traced."""
+        starts = np.asarray(starts, dtype=np.int64)
+        stops = starts + np.asarray(lengths, dtype=np.int64)
         # numbers do not overlap, so their starts and ends both rise
         first_k = np.searchsorted(self.starts, starts, side="left")
         last_k = np.searchsorted(self.ends, stops, side="right")
@@ -295,6 +333,24 @@ class Ledger:
         return list(range(int(np.searchsorted(starts, a)), int(np.searchsorted(ends, b, side="right"))))
 
 
+def _once(text: pl.Expr, span: pl.Expr, name: str) -> dict[str, pl.Expr]:
+    """Where the span first starts in each text (a byte offset), and whether that is its only place. Polars
+    counts matches that do not overlap, so a span that could overlap itself (`_overlaps`) is never said to be
+    there once."""
+    return {f"{name}_at": text.str.find(span, literal=True).cast(pl.Int64),
+            f"{name}_once": (text.str.count_matches(span, literal=True) == 1)
+            & ~span.map_batches(_overlaps, pl.Boolean)}
+
+
+def _overlaps(spans: pl.Series) -> pl.Series:
+    """Whether each text could overlap a copy of itself: it ends with what it starts with ("2022", "1.1").
+    Only the few whose first and last characters are the same are looked at in Python."""
+    maybe = spans.str.head(1) == spans.str.tail(1)
+    which = [s for s in spans.filter(maybe).unique().to_list()
+             if any(s[k:] == s[:-k] for k in range(1, len(s)))]
+    return maybe & spans.is_in(pl.Series(which, dtype=pl.String).implode())
+
+
 def _places(text: str, span: str) -> list[int]:
     """Where the span starts in the text, every time (overlapping too)."""
     out, at = [], text.find(span)
@@ -326,13 +382,14 @@ def articles(root: Path | str, archive: Path | str, source_ids: Iterable[str] | 
     """The archived texts of the package's sources (all, or those named) that the archive holds."""
     root, archive = Path(root), Path(archive)
     wanted = set(source_ids) if source_ids is not None else None
+    folder = paths.Folder(archive, "the archive folder")
     out = {}
     for s in _rows(root, "sources"):
         sid, name = s.get("source_id"), s.get("archive_file")
         if not sid or not name or (wanted is not None and sid not in wanted):
             continue
         try:
-            path = paths.inside(archive, name, "the archive folder")
+            path = folder.inside(name)
         except paths.Refused:
             continue
         if path.is_file():

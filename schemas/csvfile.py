@@ -53,6 +53,9 @@ class Scan:
     bad_utf8: tuple[int, int] | None = None  # (line, byte offset)
     size: int = 0
     utf16: bool = False  # it starts with a UTF-16 byte-order mark
+    newlines: int = 0  # line feeds, counted to learn whether any row spans lines
+    returns: int = 0  # carriage returns: one without a line feed after it ends a row too
+    ends_with_newline: bool = False
 
 
 def scan(path: Path) -> Scan:
@@ -73,6 +76,9 @@ def scan(path: Path) -> Scan:
             if crlf and crlf_at is None:
                 crlf_at = offset - 1 if joined else offset + block.find(b"\r\n")
             s.crlf_count += crlf
+            s.newlines += block.count(b"\n")
+            s.returns += block.count(b"\r") if b"\r" in block else 0
+            s.ends_with_newline = block.endswith(b"\n")
             if bad_at is None:
                 data, carry_next = _complete_utf8(carry + block)
                 bad = _first_bad_utf8(data)
@@ -155,7 +161,7 @@ class _Reader:
             self.problem(None, None, "file is missing", f"the CSV file that resource '{res.name}' names",
                          "missing-file")
             return False
-        info = scan(self.path)
+        info = self.info = scan(self.path)
         if info.size == 0:
             self.problem(None, None, "file is empty", "a header row naming the fields: " + ",".join(res.field_names),
                          "empty-file")
@@ -215,7 +221,12 @@ class _Reader:
             self.problem(None, None, f"the CSV cannot be parsed: {str(exc).splitlines()[0]}",
                          "well-formed CSV: quoted cells closed, the declared dialect", "source-error")
             return None
-        frame, lines, bad_lines = _with_lines(frame, skipped, self.kept)
+        # the fewest line feeds the header and these rows can have, and every row ended by one: then no quoted
+        # cell holds a line break
+        info = self.info
+        self.one_line_each = info.returns == info.crlf_count \
+            and info.newlines == 1 + frame.height + len(skipped) - (not info.ends_with_newline)
+        frame, lines, bad_lines = _with_lines(frame, skipped, self.kept, self.one_line_each)
         self._report_width(skipped, bad_lines)
         return frame, lines
 
@@ -256,7 +267,8 @@ class _Reader:
             lines = lines[~blank]
         frame = frame.select([pl.col(name).alias(label) for label, name in self.known.items()]) if self.known \
             else pl.DataFrame(height=len(lines))  # no field of the descriptor: only the rows' lines are kept
-        self._swallowed(frame, lines)
+        if not self.one_line_each:
+            self._swallowed(frame, lines)
         return Table(self.resource, self.file, frame, lines, self._padded(lines))
 
     def _padded(self, lines: np.ndarray) -> dict[str, np.ndarray]:
@@ -305,7 +317,8 @@ def _heights(frame: pl.DataFrame) -> np.ndarray:
     return heights
 
 
-def _with_lines(frame: pl.DataFrame, bad_rows, kept) -> tuple[pl.DataFrame, np.ndarray, np.ndarray]:
+def _with_lines(frame: pl.DataFrame, bad_rows, kept, one_line_each: bool = False) \
+        -> tuple[pl.DataFrame, np.ndarray, np.ndarray]:
     """The CSV line of each row, the skipped rows put back in their place, and their lines.
 
     Records are numbered from 2 (the header is record 1): the skipped ones hold the numbers pyarrow gave
@@ -323,7 +336,7 @@ def _with_lines(frame: pl.DataFrame, bad_rows, kept) -> tuple[pl.DataFrame, np.n
         slot[i] = np.flatnonzero(~taken)[-1]
         taken[slot[i]] = True
     height = np.empty(total, dtype=np.int64)
-    height[~taken] = _heights(frame)
+    height[~taken] = 1 if one_line_each else _heights(frame)
     height[slot] = [1 + text.count("\n") for _, _, text in bad_rows]
     line = 2 + np.concatenate([[0], np.cumsum(height)[:-1]]) if total else np.zeros(0, dtype=np.int64)
     lines, bad_lines = line[~taken].astype(np.int64), line[slot].astype(np.int64)

@@ -30,27 +30,41 @@ def inside(folder: Path, name: object, what: str = "the package folder") -> Path
     """The regular file `name` names inside `folder` (symlinks followed), or Refused with the reason.
     A file that does not exist is returned all the same (its absence is the caller's to report), but only
     when its name, resolved, is inside the folder."""
-    if not isinstance(name, str):
-        raise Refused(f"{shown(name)} is {kind(name)}, not a path")
-    if name == "":
-        raise Refused("the path is empty")
-    if "\0" in name:
-        raise Refused(f"{shown(name)} holds a NUL byte")
-    if URL.match(name):
-        raise Refused(f"{shown(name)} is a URL: the validator fetches nothing")
-    if os.path.isabs(name):
-        raise Refused(f"{shown(name)} is an absolute path")
-    if any(len(part.encode("utf-8", "surrogateescape")) > NAME_MAX for part in name.split("/")):
-        raise Refused(f"{shown(name)} has a name longer than {NAME_MAX} bytes")
-    base = Path(os.path.realpath(folder))
-    try:
-        target = Path(os.path.realpath(base / name))
-    except (OSError, ValueError) as exc:  # a loop of symlinks, say
-        raise Refused(f"{shown(name)} cannot be resolved ({exc})") from None
-    if not _within(base, target):
-        how = " through a symlink" if _within(base, Path(os.path.normpath(base / name))) else ""
-        raise Refused(f"{shown(name)} leads outside {what}{how}")
-    return target
+    return Folder(folder, what).inside(name)
+
+
+class Folder:
+    """A folder resolved once, for the many names `inside` checks in it (an archive of thousands of texts)."""
+
+    def __init__(self, folder: Path, what: str = "the package folder"):
+        self.base, self.what = os.path.realpath(folder), what
+
+    def inside(self, name: object) -> Path:
+        """`inside(folder, name, what)`."""
+        if not isinstance(name, str):
+            raise Refused(f"{shown(name)} is {kind(name)}, not a path")
+        if name == "":
+            raise Refused("the path is empty")
+        if "\0" in name:
+            raise Refused(f"{shown(name)} holds a NUL byte")
+        if URL.match(name):
+            raise Refused(f"{shown(name)} is a URL: the validator fetches nothing")
+        if os.path.isabs(name):
+            raise Refused(f"{shown(name)} is an absolute path")
+        if any(len(part.encode("utf-8", "surrogateescape")) > NAME_MAX for part in name.split("/")):
+            raise Refused(f"{shown(name)} has a name longer than {NAME_MAX} bytes")
+        try:
+            target = os.path.realpath(os.path.join(self.base, name))
+        except (OSError, ValueError) as exc:  # a loop of symlinks, say
+            raise Refused(f"{shown(name)} cannot be resolved ({exc})") from None
+        if not self._within(target):
+            how = " through a symlink" if self._within(os.path.normpath(os.path.join(self.base, name))) else ""
+            raise Refused(f"{shown(name)} leads outside {self.what}{how}")
+        return Path(target)
+
+    def _within(self, target: str) -> bool:
+        # both resolved or normalised: a path inside is the folder's own path and a separator, then more
+        return target == self.base or target.startswith(self.base.rstrip(os.sep) + os.sep)
 
 
 def sha256(path: Path) -> str:
@@ -58,6 +72,3 @@ def sha256(path: Path) -> str:
     with open(path, "rb") as fh:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
-
-def _within(base: Path, target: Path) -> bool:
-    return target == base or base in target.parents

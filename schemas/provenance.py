@@ -102,6 +102,7 @@ class Checker:
         self.records = {name: typed[name] for name in RECORD_TABLES if name in typed
                         and {"record_id", "source_id", "quote"} <= set(typed[name].frame.columns)}
         self.quotes = {name: Quotes(t.frame["quote"]) for name, t in self.records.items()}
+        self._folded_quotes: dict[str, pl.Series] = {}
         self.has = {name: {f: np.zeros(len(t.frame), dtype=bool) for f in traced(name)}
                     for name, t in self.records.items()}
         # records with a provenance row whose field cell was reported: which field it traces is not known, so
@@ -139,12 +140,13 @@ class Checker:
         pattern = _pattern(s.resource, "archive_file")
         reported = s.bad("archive_file")
         digest_reported = s.bad("sha256")
+        archive = paths.Folder(self.archive, "the archive folder")
         for pos, (sid, name, digest) in enumerate(s.frame[["source_id", "archive_file", "sha256"]]
                                                   .astype(object).itertuples(index=False)):
             if pd.isna(sid) or pd.isna(name) or reported[pos] or (pattern is not None and not pattern.fullmatch(name)):
                 continue  # a cell reported already, or failing its field's pattern, is the schema layer's, once
             try:
-                path = paths.inside(self.archive, name, "the archive folder")
+                path = archive.inside(name)
             except paths.Refused as exc:
                 problems.append(_problem(s, pos, "archive_file", f"{exc}; the file is not opened",
                                          "the name of a file in the archive folder", "unsafe-path"))
@@ -184,29 +186,30 @@ class Checker:
                 out[i] = span not in text
         return out
 
+    def folded_quotes(self, name: str) -> pl.Series:
+        """A record table's quotes, folded (worked out once: the quote check and the provenance rows read them)."""
+        if name not in self._folded_quotes:
+            self._folded_quotes[name] = self.records[name].pl.select(completeness.folded(pl.col("quote"))).to_series()
+        return self._folded_quotes[name]
+
     def check_quotes(self) -> list[Problem]:
-        """Each record's quote is verbatim in its article (checked once per distinct source and quote)."""
+        """Each record's quote is verbatim in its article. The ledger places each distinct (source, quote) in
+        its article once, for this check and for the evidence inside the quote."""
         problems = []
         if not self.texts:
             return problems
         for name, t in self.records.items():
-            src, quote = codes(t.frame["source_id"]), codes(t.frame["quote"])
-            reported = t.bad("source_id", "quote")
-            src, quote = np.where(reported, -1, src), np.where(reported, -1, quote)
-            width = len(self.quotes[name])
-            # one integer per (source, quote), -1 where either is missing: hashed once, not sorted as pairs
-            key = np.where((src >= 0) & (quote >= 0), src.astype(np.int64) * width + quote, -1)
-            pair_of, pairs = pd.factorize(key)
-            real = np.flatnonzero(pairs >= 0)
-            cats = np.asarray(t.frame["source_id"].cat.categories.to_numpy(dtype=object), dtype=object)
-            missing = np.zeros(len(pairs), dtype=bool)
-            missing[real] = self._not_in_texts(pairs[real] // width, cats, self.quotes[name][pairs[real] % width])
-            if not missing.any():
+            rows = pl.DataFrame([t.pl["source_id"].cast(pl.String), self.folded_quotes(name)]).with_columns(
+                pos=pl.int_range(pl.len(), dtype=pl.Int64)).filter(~pl.Series(t.bad("source_id", "quote"))
+                                                                   & pl.col("quote").is_not_null())
+            placed = self.ledger.place_quotes(rows.select("source_id", "quote").unique())
+            missing = rows.join(placed.filter(pl.col("q_at").is_null()), on=["source_id", "quote"], how="semi") \
+                .sort("pos")
+            if not missing.height:
                 continue
-            t.mark("quote", missing[pair_of])  # its value's evidence is then not looked for in it
-            for pos in np.flatnonzero(missing[pair_of]):
-                problems.append(_problem(t, pos, "quote", f"{_short(self.quotes[name][[quote[pos]]][0])!r} is not in the "
-                                         f"archived text of {cats[src[pos]]}",
+            t.mark("quote", missing["pos"].to_numpy())  # its value's evidence is then not looked for in it
+            for pos, sid, quote in missing.select("pos", "source_id", "quote").iter_rows():
+                problems.append(_problem(t, pos, "quote", f"{_short(quote)!r} is not in the archived text of {sid}",
                                          "a verbatim span of the article (only whitespace may differ)", "not-verbatim"))
         return problems
 
@@ -271,7 +274,7 @@ class Checker:
         r, year = rec.pl, YEAR_FIELD[name]
         cols = [pl.col(c).alias(f"r_{c}") for c in ("source_id", "value", "unit", "comparator", year) if c in r.columns]
         side = r.select(pl.col("record_id"), pl.int_range(pl.len(), dtype=pl.Int64).alias("at"), *cols,
-                        completeness.folded(pl.col("quote")).alias("r_quote"))
+                        self.folded_quotes(name).alias("r_quote"))
         return side.with_columns(
             pl.Series("r_bad_source", rec.bad("source_id")), pl.Series("r_bad_vuq", rec.bad("value", "unit", "quote")),
             pl.Series("r_bad_yuc", rec.bad(year, "unit", "comparator")),
@@ -368,9 +371,6 @@ class Checker:
                 .select("row", "ev", pl.col("record_id").cast(pl.String)).iter_rows():
             problems.append(_not_in_quote(prov, row, ev, rid))
         return problems
-
-    def _quote(self, rec: Typed, pos: int) -> str:
-        return self.quotes[rec.resource.name][[codes(rec.frame["quote"])[pos]]][0] or ""
 
     def _number(self, span: str) -> tuple:
         if span not in self.number_cache:

@@ -75,3 +75,21 @@ def test_cells_with_line_breaks_across_parse_blocks(package, monkeypatch):
     assert line == 2 + (bad - 2) * 3  # every row above it is three lines
     report = validate(package)
     assert [(p.file, p.line, p.field) for p in report.problems] == [("data/provenance.csv", line, "method")]
+
+
+def test_a_row_ended_by_a_carriage_return_alone_keeps_the_lines_after_a_cell_with_a_line_break(package):
+    """Whether any row spans lines is told from the file's line feeds: a row ended by a carriage return alone
+    has one feed fewer, and must not pass for the line break a cell holds."""
+    t = table(package, "indicators")
+    t.set(2, "notes", "first line\nsecond line")
+    bad = t.line_of("record_id", SH_COMPANIES)
+    assert bad < len(t.rows) - 1
+    t.set(bad, "comparator", "about").save()
+    path = package / "data" / "indicators.csv"
+    line = physical_line(path, SH_COMPANIES)
+    assert line == bad + 1
+    data = path.read_bytes()
+    before_last = data.rstrip(b"\n").rindex(b"\n")
+    path.write_bytes(data[:before_last] + b"\r" + data[before_last + 1:])
+    assert [(p.line, p.field) for p in validate(package).problems if p.file == "data/indicators.csv"] == [
+        (line, "comparator")]
