@@ -169,8 +169,8 @@ def check_rules(desc: Descriptor, typed: dict[str, Typed]) -> list[Problem]:
 
 def _in_memory(run: Callable) -> Callable:
     """`run` on Polars' in-memory engine: pandera collects a lazy frame several times for each check, and the
-    streaming engine, Polars' default, costs a start-up at each (a third of the schema layer's time on a small
-    package; no slower on a large one)."""
+    streaming engine, Polars' default, costs a start-up at each (a quarter of the schema layer's time on a small
+    package, more on a busy machine; no slower on a large one)."""
     @wraps(run)
     def in_memory(*args, **kwargs):
         with pl.Config(engine_affinity="in-memory"):

@@ -125,3 +125,25 @@ def test_a_pattern_the_engine_cannot_run_is_one_descriptor_error(package):
         [("descriptor", "bad-pattern", "resources[regions].name_en")]
     assert "look-around" in report.problems[0].message and "\n" not in report.problems[0].message
     assert descriptor.pattern_error("[a-z") is not None and descriptor.pattern_error("[a-z]+") is None
+
+
+def _engine() -> str | None:
+    return pl.Config.state()["POLARS_ENGINE_AFFINITY"]
+
+
+def test_pandera_runs_on_the_in_memory_engine_and_the_callers_engine_is_kept(package):
+    """pandera collects a lazy frame several times per check: on the in-memory engine, not the streaming one
+    (which costs a start-up at each); the caller's own setting is back afterwards, also when a check fails."""
+    typed = _typed(package, "indicators")
+    seen = []
+
+    def probe(values: pl.Series) -> pl.Series:
+        seen.append(_engine())
+        return values.is_null()  # fails every row holding a value
+
+    rule = Rule("value", ("value",), pl.col("value").map_batches(probe, pl.Boolean), lambda r: ("probed", ""))
+    with pl.Config(engine_affinity="streaming"):
+        assert run_rules(schema_for(typed.resource, [rule]), typed)
+        assert run_columns(schema_for(typed.resource), _typed(package, "indicators")) == []
+        assert _engine() == "streaming"
+    assert seen and set(seen) == {"in-memory"}
