@@ -197,8 +197,6 @@ class Ledger:
                                    "ascii": [a.text.isascii() for a in articles.values()]},
                                   schema={"source_id": pl.String, "i": pl.UInt32, "base": pl.Int64,
                                           "ascii": pl.Boolean})
-        self.placed = pl.DataFrame(schema={"source_id": pl.String, "quote": pl.String, "q_at": pl.Int64,
-                                           "q_once": pl.Boolean})
         self.set_apart: list[tuple[object, str, Number]] = []  # after close: (key, source_id, number) set aside
 
     def cite(self, evidence: Iterable[tuple[str, str, str | None]]) -> None:
@@ -213,26 +211,22 @@ class Ledger:
         self._locate((sid, quote, spans) for (sid, quote), spans in by_quote.items())
 
     def place_quotes(self, pairs: pl.DataFrame) -> pl.DataFrame:
-        """Of distinct (source_id, quote) pairs, the quote folded: where the quote first starts in its article
-        (`q_at`, a byte offset; null: it is not there) and whether that is its only place (`q_once`). Pairs
-        whose source has no article are left out. The places are kept, so that evidence inside these quotes
-        is placed without searching the article again."""
-        new = pairs.join(self.index, on="source_id", how="inner").join(
-            self.placed, on=["source_id", "quote"], how="anti").sort("i")  # an article at a time: it stays in cache
-        new = new.with_columns(self.folded.gather(new["i"]).alias("text")) \
-            .select("source_id", "quote", **_once(pl.col("text"), pl.col("quote"), "q"))
-        self.placed = pl.concat([self.placed, new])
-        return new
+        """Of (source_id, quote) pairs, the quote folded: where the quote first starts in its article (`q_at`,
+        a byte offset; null: it is not there) and whether that is its only place (`q_once`), beside the pairs'
+        other columns. Pairs whose source has no article are left out."""
+        pairs = pairs.join(self.index.select("source_id", "i"), on="source_id", how="inner") \
+            .sort("i")  # an article at a time: it stays in the processor's cache
+        return pairs.with_columns(self.folded.gather(pairs["i"]).alias("text")) \
+            .with_columns(**_once(pl.col("text"), pl.col("quote"), "q")).drop("i", "text")
 
     def cite_frame(self, evidence: pl.DataFrame) -> None:
-        """`cite` for a Polars frame of text columns source_id, span and quote (null: not inside it). Where a
-        place is certain from counts alone (an ASCII article holding the quote once, the quote holding the span
-        once), Polars finds it; the rest is located by `cite`'s own way, once per quote."""
+        """`cite` for a Polars frame of text columns source_id, span and quote (null: not inside it), with the
+        quote's place from `place_quotes` (q_at, q_once; null where it was not placed). Where a place is
+        certain from counts alone (an ASCII article holding the quote once, the quote holding the span once),
+        Polars finds it; the rest is located by `cite`'s own way, once per quote."""
         ev = evidence.filter(pl.col("span").is_not_null() & (pl.col("span") != "")).join(
-            self.index.select("source_id", "base", "ascii"), on="source_id", how="inner")
-        self.place_quotes(ev.filter(pl.col("quote").is_not_null()).select("source_id", "quote").unique())
-        ev = ev.join(self.placed, on=["source_id", "quote"], how="left").with_columns(
-            **_once(pl.col("quote"), pl.col("span"), "s"))
+            self.index.select("source_id", "base", "ascii"), on="source_id", how="inner") \
+            .with_columns(**_once(pl.col("quote"), pl.col("span"), "s"))
         # an ASCII article: its bytes are its characters, so Polars' byte offsets are the ledger's
         placed = (pl.col("ascii") & pl.col("q_once")).fill_null(False)
         found = ev.filter(placed & pl.col("s_once")).select(start=pl.col("base") + pl.col("q_at") + pl.col("s_at"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from pathlib import Path
 
 from .shape import kind, shown
@@ -54,13 +55,27 @@ class Folder:
         if any(len(part.encode("utf-8", "surrogateescape")) > NAME_MAX for part in name.split("/")):
             raise Refused(f"{shown(name)} has a name longer than {NAME_MAX} bytes")
         try:
-            target = os.path.realpath(os.path.join(self.base, name))
+            target = self._plain(name) or os.path.realpath(os.path.join(self.base, name))
         except (OSError, ValueError) as exc:  # a loop of symlinks, say
             raise Refused(f"{shown(name)} cannot be resolved ({exc})") from None
         if not self._within(target):
             how = " through a symlink" if self._within(os.path.normpath(os.path.join(self.base, name))) else ""
             raise Refused(f"{shown(name)} leads outside {self.what}{how}")
         return Path(target)
+
+    def _plain(self, name: str) -> str | None:
+        """The path of a name that is one file's name in the folder itself and not a symlink (as every archived
+        text is): the folder is resolved already, so that is what realpath would give, at one lstat instead of
+        one per folder of the path. None for any other name."""
+        if os.sep in name or (os.altsep and os.altsep in name) or name in (".", ".."):
+            return None
+        path = os.path.join(self.base, name)
+        try:
+            return None if stat.S_ISLNK(os.lstat(path).st_mode) else path
+        except FileNotFoundError:
+            return path  # realpath leaves a missing last name as it is
+        except OSError:
+            return None
 
     def _within(self, target: str) -> bool:
         # both resolved or normalised: a path inside is the folder's own path and a separator, then more

@@ -103,6 +103,8 @@ class Checker:
                         and {"record_id", "source_id", "quote"} <= set(typed[name].frame.columns)}
         self.quotes = {name: Quotes(t.frame["quote"]) for name, t in self.records.items()}
         self._folded_quotes: dict[str, pl.Series] = {}
+        # with the archive, by record table: where each record's quote stands in its article (q_at, q_once)
+        self.quote_places: dict[str, pl.DataFrame] = {}
         self.has = {name: {f: np.zeros(len(t.frame), dtype=bool) for f in traced(name)}
                     for name, t in self.records.items()}
         # records with a provenance row whose field cell was reported: which field it traces is not known, so
@@ -193,8 +195,8 @@ class Checker:
         return self._folded_quotes[name]
 
     def check_quotes(self) -> list[Problem]:
-        """Each record's quote is verbatim in its article. The ledger places each distinct (source, quote) in
-        its article once, for this check and for the evidence inside the quote."""
+        """Each record's quote is verbatim in its article. Each distinct (source, quote) is placed in its article
+        once (`Ledger.place_quotes`), and each record keeps its quote's place for the evidence inside it."""
         problems = []
         if not self.texts:
             return problems
@@ -202,9 +204,11 @@ class Checker:
             rows = pl.DataFrame([t.pl["source_id"].cast(pl.String), self.folded_quotes(name)]).with_columns(
                 pos=pl.int_range(pl.len(), dtype=pl.Int64)).filter(~pl.Series(t.bad("source_id", "quote"))
                                                                    & pl.col("quote").is_not_null())
-            placed = self.ledger.place_quotes(rows.select("source_id", "quote").unique())
-            missing = rows.join(placed.filter(pl.col("q_at").is_null()), on=["source_id", "quote"], how="semi") \
+            placed = self.ledger.place_quotes(rows.group_by("source_id", "quote").agg("pos")).explode("pos") \
                 .sort("pos")
+            self.quote_places[name] = pl.DataFrame({"pos": pl.int_range(t.pl.height, dtype=pl.Int64, eager=True)}) \
+                .join(placed.select("pos", "q_at", "q_once"), on="pos", how="left").drop("pos")
+            missing = placed.filter(pl.col("q_at").is_null())
             if not missing.height:
                 continue
             t.mark("quote", missing["pos"].to_numpy())  # its value's evidence is then not looked for in it
@@ -275,6 +279,8 @@ class Checker:
         cols = [pl.col(c).alias(f"r_{c}") for c in ("source_id", "value", "unit", "comparator", year) if c in r.columns]
         side = r.select(pl.col("record_id"), pl.int_range(pl.len(), dtype=pl.Int64).alias("at"), *cols,
                         self.folded_quotes(name).alias("r_quote"))
+        if name in self.quote_places:
+            side = pl.concat([side, self.quote_places[name]], how="horizontal")
         return side.with_columns(
             pl.Series("r_bad_source", rec.bad("source_id")), pl.Series("r_bad_vuq", rec.bad("value", "unit", "quote")),
             pl.Series("r_bad_yuc", rec.bad(year, "unit", "comparator")),
@@ -330,9 +336,13 @@ class Checker:
         distinct = sub["evidence"].drop_nulls().unique()
         may = pc.match_substring_regex(distinct.cast(pl.String).to_arrow(), numbers.MAY_STATE)
         may = distinct.filter(pl.Series(may, dtype=pl.Boolean))  # evidence stating no number covers none
+        # the record's quote was placed in the record's own article: a row citing another source is placed anew
+        own = pl.col("inside") & pl.col("source_id").eq_missing(pl.col("r_source_id"))
         self.ledger.cite_frame(sub.filter(pl.col("at").is_not_null() & pl.col("evidence").is_in(may.implode()))
                                .select(pl.col("source_id").cast(pl.String), span=pl.col("ev"),
-                                       quote=pl.when(pl.col("inside")).then(pl.col("r_quote"))))
+                                       quote=pl.when(pl.col("inside")).then(pl.col("r_quote")),
+                                       q_at=pl.when(own).then(pl.col("q_at")),
+                                       q_once=pl.when(own).then(pl.col("q_once"))))
 
     def _values(self, prov, sub, rec) -> list[Problem]:
         """The value's evidence reads as exactly the record's value and lies inside the record's quote.

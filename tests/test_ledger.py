@@ -1,5 +1,6 @@
 """The ledger places evidence the same way whether it is cited row by row (`cite`) or as a Polars frame
-(`cite_frame`, which lets Polars find what counts alone make certain and leaves the rest to Python)."""
+(`cite_frame`, with each quote placed in its article by `place_quotes`: Polars finds what counts alone make
+certain, and leaves the rest to Python)."""
 from __future__ import annotations
 
 import numpy as np
@@ -41,7 +42,9 @@ def traced(led: Ledger) -> dict[str, list[str]]:
 def test_a_frame_of_evidence_is_placed_as_rows_are():
     rows, frame = ledger(), ledger()
     rows.cite(EVIDENCE)
-    frame.cite_frame(pl.DataFrame(EVIDENCE, schema=["source_id", "span", "quote"], orient="row"))
+    evidence = pl.DataFrame(EVIDENCE, schema=["source_id", "span", "quote"], orient="row")
+    placed = frame.place_quotes(evidence.select("source_id", "quote").drop_nulls().unique())
+    frame.cite_frame(evidence.join(placed, on=["source_id", "quote"], how="left"))
     assert traced(frame) == traced(rows) == {
         "twice": ["5 billion", "2023", "5 billion", "2023"],
         "overlap": ["2", "2", "2", "9", "9", "9"],
