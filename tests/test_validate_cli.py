@@ -3,6 +3,7 @@ no traceback on any input, and no file written or changed."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -155,3 +156,27 @@ def test_timings_tell_each_layer_and_add_up_to_the_run(repo, archive):
     assert seconds["descriptor"] >= 0 and seconds["report"] >= 0
     assert seconds["other"] >= 0  # no second counted twice
     assert abs(sum(v for k, v in seconds.items() if k != "total") - seconds["total"]) < 0.01
+
+
+# What the command leaves Polars and numpy to start with: the threads of Polars' pool, OpenBLAS's variable
+THREADS = ("import os, sys; from schemas import cli; cli.ONE_THREAD_BELOW = int(sys.argv[2]); "
+           "cli._validator(sys.argv[1]); import polars; "
+           "print(polars.thread_pool_size(), os.environ.get('OPENBLAS_NUM_THREADS'))")
+
+
+@pytest.mark.parametrize("below, given, said", [
+    (32 * 2**20, None, "1 1"),  # the package itself: Polars on one thread, and OpenBLAS
+    (0, None, None),  # tables over the limit: Polars' own choice
+    (32 * 2**20, "2", "2 1"),  # the user's setting is kept
+])
+def test_a_small_package_runs_polars_on_one_thread_unless_the_user_says_otherwise(repo, below, given, said):
+    env = {k: v for k, v in os.environ.items() if k not in ("POLARS_MAX_THREADS", "OPENBLAS_NUM_THREADS")}
+    if given:
+        env["POLARS_MAX_THREADS"] = given
+    out = subprocess.run([sys.executable, "-c", THREADS, str(repo), str(below)], capture_output=True, text=True,
+                         env=env, cwd=repo, check=True)
+    if said is None:  # what Polars chooses by itself
+        default = subprocess.run([sys.executable, "-c", "import polars; print(polars.thread_pool_size())"],
+                                 capture_output=True, text=True, env=env, check=True)
+        said = f"{default.stdout.strip()} 1"
+    assert out.stdout.strip() == said
