@@ -152,7 +152,7 @@ class Checker:
             placed = self.ledger.place_quotes(rows.group_by("source_id", "quote").agg("pos")).explode("pos") \
                 .sort("pos")
             self.quote_places[name] = pl.DataFrame({"pos": pl.int_range(t.pl.height, dtype=pl.Int64, eager=True)}) \
-                .join(placed.select("pos", "q_at", "q_once"), on="pos", how="left").drop("pos")
+                .join(placed.select("pos", "q_at", "q_once"), on="pos", how="left", maintain_order="left").drop("pos")
             missing = placed.filter(pl.col("q_at").is_null())
             if not missing.height:
                 continue
