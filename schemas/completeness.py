@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -178,17 +179,9 @@ class Ledger:
         self.articles = articles
         if texts is None:
             texts = pa.array([a.text for a in articles.values()], pa.large_string())
-        for a, found in zip(articles.values(), numbers.places(texts)):
-            a._places = found
-        counts = np.array([len(a.places[0]) for a in articles.values()], dtype=np.int64)
-        self.first = dict(zip(articles, np.cumsum(counts) - counts))  # each article's first number
         # positions in all the folded texts one after another, so that one search serves every article
         lengths = np.array([len(a.text) for a in articles.values()], dtype=np.int64)
         self.base = dict(zip(articles, np.cumsum(lengths) - lengths))
-        none = [np.zeros(0, np.int64)]
-        self.starts = np.concatenate([a.places[0] + self.base[sid] for sid, a in articles.items()] or none)
-        self.ends = np.concatenate([a.places[1] + self.base[sid] for sid, a in articles.items()] or none)
-        self.traced = np.zeros(len(self.starts), dtype=bool)
         self._holds_number: dict[str, bool] = {}
         self.texts = {sid: (a.text, self.base[sid]) for sid, a in articles.items()}  # with where each begins
         self.folded = pl.Series(pl.from_arrow(texts)).cast(pl.String)
@@ -197,6 +190,11 @@ class Ledger:
                                    "ascii": [a.text.isascii() for a in articles.values()]},
                                   schema={"source_id": pl.String, "i": pl.UInt32, "base": pl.Int64,
                                           "ascii": pl.Boolean})
+        # The articles' numbers are read (RE2, in C++) on another thread while the quotes are placed (Polars):
+        # the first step that needs them waits (`_numbers`).
+        pool = ThreadPoolExecutor(1)
+        self._reading = pool.submit(self._read_numbers, texts)
+        pool.shutdown(wait=False)  # the thread ends when its one task does
         self.set_apart: list[tuple[object, str, Number]] = []  # after close: (key, source_id, number) set aside
 
     def cite(self, evidence: Iterable[tuple[str, str, str | None]]) -> None:
@@ -209,6 +207,20 @@ class Ledger:
             if span:
                 by_quote.setdefault((sid, quote), set()).add(span)
         self._locate((sid, quote, spans) for (sid, quote), spans in by_quote.items())
+
+    def _read_numbers(self, texts: pa.Array) -> None:
+        for a, found in zip(self.articles.values(), numbers.places(texts)):
+            a._places = found
+        counts = np.array([len(a.places[0]) for a in self.articles.values()], dtype=np.int64)
+        self.first = dict(zip(self.articles, np.cumsum(counts) - counts))  # each article's first number
+        none = [np.zeros(0, np.int64)]
+        self.starts = np.concatenate([a.places[0] + self.base[sid] for sid, a in self.articles.items()] or none)
+        self.ends = np.concatenate([a.places[1] + self.base[sid] for sid, a in self.articles.items()] or none)
+        self.traced = np.zeros(len(self.starts), dtype=bool)
+
+    def _numbers(self) -> None:
+        """Wait for the articles' numbers (and raise here what reading them raised)."""
+        self._reading.result()
 
     def place_quotes(self, pairs: pl.DataFrame) -> pl.DataFrame:
         """Of (source_id, quote) pairs, the quote folded: where the quote first starts in its article (`q_at`,
@@ -267,6 +279,7 @@ class Ledger:
 
     def _cover(self, starts, lengths) -> None:
         """The numbers wholly inside each place (its start and its length) are traced."""
+        self._numbers()
         starts = np.asarray(starts, dtype=np.int64)
         stops = starts + np.asarray(lengths, dtype=np.int64)
         # numbers do not overlap, so their starts and ends both rise
@@ -279,6 +292,7 @@ class Ledger:
 
     def close(self, set_aside: Iterable[tuple[object, str, str]]) -> tuple[list[Unaccounted], list[BadSetAside]]:
         """The set-aside rows, each checked, then every number neither traced nor inside a set-aside span."""
+        self._numbers()
         aside = np.zeros(len(self.traced), dtype=bool)
         bad = []
         for key, sid, span in set_aside:
@@ -313,6 +327,7 @@ class Ledger:
 
     def counts(self) -> tuple[int, int]:
         """How many numbers the articles state, and how many of them traced fields cite."""
+        self._numbers()
         return len(self.traced), int(self.traced.sum())
 
     def _states_number(self, span: str) -> bool:

@@ -28,11 +28,6 @@ def codes(column: pd.Series) -> np.ndarray:
     return column.cat.codes.to_numpy()
 
 
-def arrow(index: pd.Index) -> pa.Array:
-    """The categories of a column as Arrow text, for pyarrow's compute kernels (no Python objects)."""
-    return pa.array(index.array) if len(index) else pa.array([], pa.string())
-
-
 def position_in(values: pd.Index, of: pd.Index) -> np.ndarray:
     """For each of `values`, its position in `of` (-1 where absent). pandas keeps the hash table of an
     Index once built, so looking up many times in the same `of` hashes it once."""
@@ -62,14 +57,6 @@ def texts(column: pd.Series) -> np.ndarray:
     """Each row's text as a Python object array (None where missing), built from the distinct texts:
     a Python object per row, so for ids and codes, not for a million quotes."""
     return spread(np.asarray(column.cat.categories.to_numpy(dtype=object), dtype=object), codes(column), None)
-
-
-def same_text(a: pd.Series, b: pd.Series) -> np.ndarray:
-    """Row-wise equality of two categorical columns whose categories differ (missing equals missing)."""
-    a_in_b = position_in(a.cat.categories, b.cat.categories)
-    ac, bc = codes(a), codes(b)
-    mapped = spread(a_in_b, ac, -2)  # -2: a's text absent from b's categories (or a's row empty)
-    return np.where(ac < 0, bc < 0, mapped == bc)
 
 
 def lean(column):

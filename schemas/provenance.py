@@ -31,10 +31,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import completeness, numbers, paths
-from .completeness import OTHER_SPACE
 from .completeness import short as _short
 from .descriptor import RECORD_TABLES, TRACED, YEAR_FIELD
-from .frames import arrow, codes, fold, row_of, same_text, spread, texts
+from .frames import codes, fold, row_of, texts
 from .report import Problem
 from .structure import Typed
 
@@ -50,49 +49,6 @@ def _problem(t: Typed, pos, field, message, expected, code) -> Problem:
     return Problem("provenance", t.file, int(t.table.lines[pos]), field, message, expected, code)
 
 
-ODD_SPACING = f"{OTHER_SPACE}|  |^ | $"
-
-
-def _odd_spacing(cats: pd.Index) -> np.ndarray:
-    """Categories that folding would change (most would not)."""
-    if not len(cats):
-        return np.zeros(0, dtype=bool)
-    return np.asarray(pc.match_substring_regex(arrow(cats), ODD_SPACING).to_numpy(zero_copy_only=False), dtype=bool)
-
-
-def _folded(column: pd.Series) -> np.ndarray:
-    """Each category of a text column, folded, as Python text (for a batch's few distinct texts)."""
-    cats = column.cat.categories
-    out = np.asarray(cats.to_numpy(dtype=object), dtype=object)
-    for i in np.flatnonzero(_odd_spacing(cats)):
-        out[i] = fold(out[i])
-    return out
-
-
-class Quotes:
-    """A record table's folded quotes by code, made into Python text only for the rows asked for:
-    a million quotes stay in the categorical's Arrow text."""
-
-    def __init__(self, column: pd.Series):
-        self.categories = column.cat.categories
-        self.folded = {int(i): fold(self.categories[i]) for i in np.flatnonzero(_odd_spacing(self.categories))}
-
-    def __len__(self) -> int:
-        return len(self.categories)
-
-    def __getitem__(self, quote_codes) -> np.ndarray:
-        quote_codes = np.asarray(quote_codes)
-        has = quote_codes >= 0  # -1: no quote (None), also where the table has no quotes at all
-        # each distinct quote becomes Python text once, however many rows (fields of one record) ask for it
-        inverse, distinct = pd.factorize(quote_codes[has])
-        texts = np.asarray(self.categories.take(distinct).to_numpy(dtype=object), dtype=object)
-        for k in np.flatnonzero(np.isin(distinct, list(self.folded))) if self.folded else ():
-            texts[k] = self.folded[int(distinct[k])]
-        out = np.full(len(quote_codes), None, dtype=object)
-        out[has] = texts[inverse]
-        return out
-
-
 class Checker:
     """The provenance layer over whole record tables and the provenance table."""
 
@@ -101,7 +57,6 @@ class Checker:
         self.texts: dict[str, str] = {}
         self.records = {name: typed[name] for name in RECORD_TABLES if name in typed
                         and {"record_id", "source_id", "quote"} <= set(typed[name].frame.columns)}
-        self.quotes = {name: Quotes(t.frame["quote"]) for name, t in self.records.items()}
         self._folded_quotes: dict[str, pl.Series] = {}
         # with the archive, by record table: where each record's quote stands in its article (q_at, q_once)
         self.quote_places: dict[str, pl.DataFrame] = {}
@@ -178,16 +133,6 @@ class Checker:
         self.ledger = completeness.Ledger(articles, folded.take(pa.array(last, pa.int64())))
         return problems
 
-    def _not_in_texts(self, source_codes: np.ndarray, source_cats: np.ndarray, spans: np.ndarray) -> np.ndarray:
-        """For distinct (source, span) pairs: whether the span is missing from the source's folded text
-        (False where the source has no text to check against)."""
-        out = np.zeros(len(spans), dtype=bool)
-        for i, (c, span) in enumerate(zip(source_codes, spans)):
-            text = self.texts.get(source_cats[c]) if c >= 0 else None
-            if text is not None and span is not None:
-                out[i] = span not in text
-        return out
-
     def folded_quotes(self, name: str) -> pl.Series:
         """A record table's quotes, folded (worked out once: the quote check and the provenance rows read them)."""
         if name not in self._folded_quotes:
@@ -207,7 +152,7 @@ class Checker:
             placed = self.ledger.place_quotes(rows.group_by("source_id", "quote").agg("pos")).explode("pos") \
                 .sort("pos")
             self.quote_places[name] = pl.DataFrame({"pos": pl.int_range(t.pl.height, dtype=pl.Int64, eager=True)}) \
-                .join(placed.select("pos", "q_at", "q_once"), on="pos", how="left").drop("pos")
+                .join(placed.select("pos", "q_at", "q_once"), on="pos", how="left", maintain_order="left").drop("pos")
             missing = placed.filter(pl.col("q_at").is_null())
             if not missing.height:
                 continue
@@ -218,24 +163,18 @@ class Checker:
         return problems
 
     def check_findings(self, findings: Typed | None) -> list[Problem]:
-        """Each finding's evidence, documented as verbatim, is in its source's article (once per distinct
-        source and evidence)."""
-        if not self.texts or findings is None or not {"source_id", "evidence"} <= set(findings.frame.columns):
+        """Each finding's evidence, documented as verbatim, is in its source's article."""
+        if not self.texts or findings is None or not {"source_id", "evidence"} <= set(findings.pl.columns):
             return []
-        f = findings.frame
-        reported = findings.bad("source_id", "evidence")
-        src = np.where(reported, -1, codes(f["source_id"]))
-        ev = np.where(reported, -1, codes(f["evidence"]))
-        pairs = pd.DataFrame({"src": src, "ev": ev})
-        distinct = pairs[(pairs["src"] >= 0) & (pairs["ev"] >= 0)].drop_duplicates()
-        cats = np.asarray(f["source_id"].cat.categories.to_numpy(dtype=object), dtype=object)
-        spans = _folded(f["evidence"])[distinct["ev"].to_numpy()] if len(distinct) else np.zeros(0, dtype=object)
-        missing = self._not_in_texts(distinct["src"].to_numpy(), cats, spans)
-        bad = distinct[missing]
-        rows = np.flatnonzero(pd.MultiIndex.from_frame(pairs).isin(pd.MultiIndex.from_frame(bad))) if len(bad) else []
-        return [_problem(findings, pos, "evidence", f"{_short(f['evidence'].iloc[pos])!r} is not in the archived text "
-                         f"of {cats[src[pos]]}", "a verbatim span of the article (only whitespace may differ)",
-                         "not-verbatim") for pos in rows]
+        rows = findings.pl.select(pl.col("source_id").cast(pl.String), completeness.folded(pl.col("evidence"))
+                                  .alias("quote"), pl.col("evidence").cast(pl.String),
+                                  pos=pl.int_range(pl.len(), dtype=pl.Int64))
+        placed = self.ledger.place_quotes(rows.filter(~pl.Series(findings.bad("source_id", "evidence"))
+                                                      & pl.col("quote").is_not_null()))
+        return [_problem(findings, pos, "evidence", f"{_short(evidence)!r} is not in the archived text of {sid}",
+                         "a verbatim span of the article (only whitespace may differ)", "not-verbatim")
+                for pos, sid, evidence in placed.filter(pl.col("q_at").is_null()).sort("pos")
+                .select("pos", "source_id", "evidence").iter_rows()]
 
     # --------------------------------------------------------- provenance
     def add(self, prov: Typed) -> list[Problem]:
@@ -449,7 +388,7 @@ class Checker:
             quote_codes = codes(rec.frame["quote"])
             sound = ~rec.bad("value", "unit", "quote")
             for pos in np.flatnonzero(~np.isnan(values) & ~self.has[name]["value"] & (quote_codes >= 0) & sound):
-                quote = self.quotes[name][[quote_codes[pos]]][0]
+                quote = self.folded_quotes(name)[int(pos)]
                 unit = _cell(rec.frame, "unit", pos)
                 if values[pos] not in self._number(quote) and not self._in_words(quote, values[pos], unit):
                     problems.append(_value_not_in_quote(rec, pos, values[pos], unit, quote))

@@ -1,11 +1,13 @@
-"""The whitespace the provenance layer folds, as RE2 (pyarrow's regex engine) reads the written-out class."""
+"""The whitespace the provenance layer folds, as RE2 (pyarrow's regex engine) and Polars' regex read the
+written-out class."""
 from __future__ import annotations
 
+import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from schemas.completeness import OTHER_SPACE, fold_all, folded
 from schemas.frames import fold
-from schemas.provenance import ODD_SPACING, OTHER_SPACE
 
 
 def test_the_written_class_is_every_space_but_the_plain_one():
@@ -16,8 +18,8 @@ def test_the_written_class_is_every_space_but_the_plain_one():
     assert not wrong, f"the class and str.isspace() disagree at {wrong[:10]}"
 
 
-def test_odd_spacing_finds_exactly_the_texts_folding_changes():
+def test_polars_and_re2_fold_texts_as_fold_does():
     texts = ["plain words", "two  spaces", " leading", "trailing ", "non\u00a0breaking", "line\nbreak",
-             "ideographic\u3000space", "thin\u2009space", "tab\there", "no change at all"]
-    flagged = pc.match_substring_regex(pa.array(texts), ODD_SPACING).to_numpy(zero_copy_only=False)
-    assert [bool(f) for f in flagged] == [fold(t) != t for t in texts]
+             "ideographic\u3000space", "thin\u2009space", "tab\there", "no change at all", " \u00a0 \n ", ""]
+    by_polars = pl.select(folded(pl.lit(pl.Series(texts)))).to_series().to_list()
+    assert by_polars == fold_all(texts).to_pylist() == [fold(t) for t in texts]
