@@ -70,12 +70,14 @@ def _validator(root: str):
     # numpy starts OpenBLAS with a thread per core, which spin a while (0.06 s of processor time, taken from the
     # descriptor check running beside); the validator does no linear algebra. A setting of the user's is kept.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    # Importing pandas, pandera and Polars makes some hundred thousand objects and next to no garbage: the
-    # collector, run over them again and again meanwhile, took a sixth of the import (0.08 s of 0.5)
+    # Importing pandas, pandera and Polars makes some hundred thousand objects that live as long as the run, and
+    # next to no garbage: the collector, run over them again and again, took a sixth of the import (0.08 s of
+    # 0.5). It is paused meanwhile, and then leaves them out of its rounds (gc.freeze).
     gc.disable()
     try:
         from .validate import validate
     finally:
+        gc.freeze()
         gc.enable()
     return validate
 
