@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import sys
 import time
+from contextlib import contextmanager, nullcontext
 
 # Pandera imports hypothesis (a tool that makes test data) whenever it is installed, as it is beside the
 # tests; validating never uses it, and on a small package its import is a tenth of the run. The command
@@ -32,7 +33,9 @@ from .report import TIMINGS, timings  # noqa: E402
 ONE_THREAD_BELOW = 32 * 2**20
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, process: bool = False) -> int:
+    """The validation of the command line `argv`; `process`: the run is the whole process (the command), which
+    may be started to suit it."""
     started = time.perf_counter()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("root", nargs="?", default=".", help="the package folder (default: here)")
@@ -51,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         # The official descriptor check runs in a second process: started before the half second of
         # importing pandas and pandera, it is done by the time the tables are.
         standard = descriptor.start_standard_check(args.root)
-        validate = _validator(args.root)
+        with _starting(args.root) if process else nullcontext():
+            from .validate import validate
         report = validate(args.root, args.archive or None, keep_tables=False, standard=standard)
     except descriptor.UnusableInput as exc:
         _reap(standard)
@@ -63,23 +67,24 @@ def main(argv: list[str] | None = None) -> int:
     return _write(report, args, started)
 
 
-def _validator(root: str):
-    """The validation, imported at the least cost to a run of the command on the package at `root`."""
-    if _table_bytes(root) < ONE_THREAD_BELOW:  # read when Polars is imported; a setting of the user's is kept
+@contextmanager
+def _starting(root: str):
+    """The process of the command on the package at `root`, started to suit it, around the import of the
+    validation. A setting of the user's is kept."""
+    if _table_bytes(root) < ONE_THREAD_BELOW:  # read when Polars is imported
         os.environ.setdefault("POLARS_MAX_THREADS", "1")
     # numpy starts OpenBLAS with a thread per core, which spin a while (0.06 s of processor time, taken from the
-    # descriptor check running beside); the validator does no linear algebra. A setting of the user's is kept.
+    # descriptor check running beside); the validator does no linear algebra
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     # Importing pandas, pandera and Polars makes some hundred thousand objects that live as long as the run, and
     # next to no garbage: the collector, run over them again and again, took a sixth of the import (0.08 s of
     # 0.5). It is paused meanwhile, and then leaves them out of its rounds (gc.freeze).
     gc.disable()
     try:
-        from .validate import validate
+        yield
     finally:
         gc.freeze()
         gc.enable()
-    return validate
 
 
 def _table_bytes(root: str) -> int:
@@ -132,7 +137,7 @@ def _reap(standard) -> None:
 
 def run() -> None:
     """The command `china-ai-validate` (and `scripts/validate.py`)."""
-    code = main()
+    code = main(process=True)
     # Everything is written: end without the interpreter's teardown of pandas, pyarrow and the tables,
     # which on a small package is a sixth of the run (about 0.18 s of 1 s) and checks nothing.
     try:

@@ -158,9 +158,9 @@ def test_timings_tell_each_layer_and_add_up_to_the_run(repo, archive):
     assert abs(sum(v for k, v in seconds.items() if k != "total") - seconds["total"]) < 0.01
 
 
-# What the command leaves Polars and numpy to start with: the threads of Polars' pool, OpenBLAS's variable
-THREADS = ("import os, sys; from schemas import cli; cli.ONE_THREAD_BELOW = int(sys.argv[2]); "
-           "cli._validator(sys.argv[1]); import polars; "
+# What the command's process leaves Polars and numpy to start with: the threads of Polars' pool, OpenBLAS's variable
+THREADS = ("import os, sys; from schemas import cli; cli.ONE_THREAD_BELOW = int(sys.argv[2])\n"
+           "with cli._starting(sys.argv[1]): import polars\n"
            "print(polars.thread_pool_size(), os.environ.get('OPENBLAS_NUM_THREADS'))")
 
 
@@ -170,6 +170,7 @@ THREADS = ("import os, sys; from schemas import cli; cli.ONE_THREAD_BELOW = int(
     (32 * 2**20, "2", "2 1"),  # the user's setting is kept
 ])
 def test_a_small_package_runs_polars_on_one_thread_unless_the_user_says_otherwise(repo, below, given, said):
+    """The command's own process only (`run`): `main` called in another program's process leaves it as it is."""
     env = {k: v for k, v in os.environ.items() if k not in ("POLARS_MAX_THREADS", "OPENBLAS_NUM_THREADS")}
     if given:
         env["POLARS_MAX_THREADS"] = given
@@ -180,3 +181,16 @@ def test_a_small_package_runs_polars_on_one_thread_unless_the_user_says_otherwis
                                  capture_output=True, text=True, env=env, check=True)
         said = f"{default.stdout.strip()} 1"
     assert out.stdout.strip() == said
+
+
+def test_main_in_another_programs_process_leaves_its_start_alone(repo):
+    """No thread settings and no frozen objects for a program that calls `main` (the fuzz tests do, many
+    times): frozen, its objects would be kept for good."""
+    code = ("import gc, io, os, sys, contextlib; from schemas import cli\n"
+            "with contextlib.redirect_stdout(io.StringIO()): code = cli.main([sys.argv[1]])\n"
+            "print(code, gc.get_freeze_count(), gc.isenabled(), os.environ.get('POLARS_MAX_THREADS'), "
+            "os.environ.get('OPENBLAS_NUM_THREADS'))")
+    env = {k: v for k, v in os.environ.items() if k not in ("POLARS_MAX_THREADS", "OPENBLAS_NUM_THREADS")}
+    out = subprocess.run([sys.executable, "-c", code, str(repo)], capture_output=True, text=True, env=env,
+                         cwd=repo, check=True)
+    assert out.stdout.split() == ["0", "0", "True", "None", "None"]
