@@ -209,6 +209,7 @@ class Ledger:
         self._locate((sid, quote, spans) for (sid, quote), spans in by_quote.items())
 
     def _read_numbers(self, texts: pa.Array) -> None:
+        """Where each article's numbers stand, and the same for all the texts one after another."""
         for a, found in zip(self.articles.values(), numbers.places(texts)):
             a._places = found
         counts = np.array([len(a.places[0]) for a in self.articles.values()], dtype=np.int64)
