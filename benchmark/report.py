@@ -113,8 +113,8 @@ def markdown(r: Result) -> str:
         "### Where our validator's time goes",
         "",
         "Its own account (`scripts/validate.py --timings`), in the same runs: median seconds in each layer's "
-        "checks (share of the run). Structure includes reading the CSV files (each parsed whole by pyarrow on all "
-        "cores into Polars columns). Report is writing the JSON report, where each finding's sentence is made. "
+        "checks (share of the run). Structure includes reading the CSV files (pyarrow's streaming reader into Polars "
+        "columns, the files side by side). Report is writing the JSON report, where each finding's sentence is made. "
         "Other is the rest of the run, mostly importing Polars, pandera and pyarrow. In all runs from the script's "
         "first line to its report written: the wall time above adds the interpreter's own start and exit.",
         "",
