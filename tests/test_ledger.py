@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 
 from schemas.completeness import Article, Ledger
+from schemas.provenance import Checker
 
 ARTICLES = {
     # the quote twice in its article: evidence inside it stands in both places
@@ -63,3 +64,18 @@ def test_a_frame_of_evidence_is_placed_as_rows_are():
 def test_quote_places_say_where_a_quote_first_stands_and_whether_only_there(sid, quote, at, once):
     placed = ledger().place_quotes(pl.DataFrame({"source_id": [sid], "quote": [quote]}))
     assert placed.select("q_at", "q_once").rows() == [(at, once)]
+
+
+def test_evidence_citing_another_article_than_its_records_is_looked_for_in_that_article():
+    """A record's quote is placed in the record's own article; a provenance row citing another source (an
+    error reported as such) has its evidence looked for in the article it cites, not at the record's place."""
+    quote = "Sales were 5 billion yuan."
+    led = Ledger({sid: Article(sid, f"{sid}.txt", text) for sid, text in
+                  {"a": f"Some words first. {quote}", "b": f"{quote} Later 9 more."}.items()})
+    [(at, once)] = led.place_quotes(pl.DataFrame({"source_id": ["a"], "quote": [quote]})).select("q_at", "q_once").rows()
+    checker = Checker.__new__(Checker)
+    checker.ledger = led
+    checker._cite(pl.DataFrame({"source_id": ["b"], "r_source_id": ["a"], "evidence": ["5 billion yuan"],
+                                "ev": ["5 billion yuan"], "inside": [True], "r_quote": [quote], "at": [0],
+                                "q_at": [at], "q_once": [once]}))
+    assert traced(led) == {"a": [], "b": ["5 billion"]}
