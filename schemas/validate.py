@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable
 
 from . import consistency, csvfile, descriptor, pandera_schemas, provenance, releasable, structure
 from .report import LAYERS, Problem, Report
@@ -93,19 +93,6 @@ class Stopwatch:
             yield
         finally:
             self.seconds[layer] += time.perf_counter() - start
-
-    def steps(self, layer: str, items: Iterable) -> Iterator:
-        """The items, the making of each counted to `layer` (a reader that parses as it is asked)."""
-        items = iter(items)
-        while True:
-            with self(layer):
-                item = next(items, _END)
-            if item is _END:
-                return
-            yield item
-
-
-_END = object()
 
 
 def _read(root: Path, res) -> tuple[list[Problem], structure.Typed | None]:

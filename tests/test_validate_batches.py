@@ -15,8 +15,7 @@ from damage import SH_COMPANIES
 from schemas import csvfile, pandera_schemas
 from schemas.pandera_schemas import Rule
 from schemas.report import LAYERS, Report, TEXT_FINDINGS
-from schemas import validate as stopwatch_module
-from schemas.validate import Stopwatch, validate
+from schemas.validate import validate
 
 
 def _problems(report):
@@ -160,26 +159,6 @@ def test_a_package_the_checks_find_odd_is_reported_not_a_crash(package, archive,
     report = validate(package, archive)
     assert not [p for p in report.problems if p.code == "check-error"]
     assert code is None or code in {p.code for p in report.problems}
-
-
-def test_the_stopwatch_counts_each_layer_and_only_the_making_of_a_step(monkeypatch):
-    """A clock moved by hand: reading a batch takes 1 s, the checks between batches 10 s, of which 0.5 s
-    in the schema layer; the reader is charged its 2 s and nothing of the checks between."""
-    now = [0.0]
-    monkeypatch.setattr(stopwatch_module.time, "perf_counter", lambda: now[0])
-    seconds: dict[str, float] = {}
-    clock = Stopwatch(seconds)
-
-    def batches():
-        for i in range(2):
-            now[0] += 1.0
-            yield i
-
-    for _ in clock.steps("structure", batches()):
-        now[0] += 9.5
-        with clock("schema"):
-            now[0] += 0.5
-    assert seconds == {"descriptor": 0.0, "structure": 2.0, "schema": 1.0, "provenance": 0.0, "consistency": 0.0}
 
 
 def test_the_layers_seconds_add_up_to_no_more_than_the_run(repo, archive):
