@@ -89,14 +89,9 @@ class Article:
         """The article's k-th number, read in full."""
         return numbers.number_at(self.text, int(self.places[0][k]))
 
-    def find(self, span: str, within: tuple[int, int] | None = None) -> list[int]:
-        """Where the (folded) span starts in the folded text, every time, or inside `within` only."""
-        lo, hi = within or (0, len(self.text))
-        out, at = [], self.text.find(span, lo, hi)
-        while span and at >= 0:
-            out.append(at)
-            at = self.text.find(span, at + 1, hi)
-        return out
+    def find(self, span: str) -> list[int]:
+        """Where the (folded) span starts in the folded text, every time."""
+        return _places(self.text, span) if span else []
 
     def raw_position(self, pos: int) -> int:
         """The position in the archived text of a position in the folded text: the folded text is the words
@@ -183,7 +178,6 @@ class Ledger:
         lengths = np.array([len(a.text) for a in articles.values()], dtype=np.int64)
         self.base = dict(zip(articles, np.cumsum(lengths) - lengths))
         self._holds_number: dict[str, bool] = {}
-        self.texts = {sid: (a.text, self.base[sid]) for sid, a in articles.items()}  # with where each begins
         self.folded = pl.Series(pl.from_arrow(texts)).cast(pl.String)
         self.index = pl.DataFrame({"source_id": list(articles), "i": np.arange(len(articles), dtype=np.uint32),
                                    "base": np.fromiter(self.base.values(), np.int64, len(articles)),
@@ -261,9 +255,9 @@ class Ledger:
         """(source_id, quote or None, spans) of each quote: the places of its spans, covered."""
         starts, lengths = [], []
         for sid, quote, spans in groups:
-            if sid not in self.texts:
+            if sid not in self.articles:
                 continue
-            text, base = self.texts[sid]
+            text, base = self.articles[sid].text, self.base[sid]
             spans = [span for span in spans if self._states_number(span)]
             anchors = _places(text, quote) if quote is not None and spans else ()
             for q in anchors:

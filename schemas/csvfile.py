@@ -203,11 +203,11 @@ class _Reader:
         self.schema = pa.schema([(self.names[i], TEXT) for i in self.kept])
         return True
 
-    def parse(self) -> tuple[pl.DataFrame, np.ndarray] | None:
-        """The rows with the CSV line of each. A file whose rows all have the header's width is parsed on all
-        cores; pyarrow numbers a row of another width only when it parses on one thread, so a file with such
-        rows is parsed again that way, and those rows are kept, padded or cut to the header, so that the cells
-        they have are checked too."""
+    def parse(self) -> tuple[pl.DataFrame, np.ndarray, bool] | None:
+        """The rows with the CSV line of each, and whether every row is one line. A file whose rows all have
+        the header's width is parsed with threads; pyarrow numbers a row of another width only when it parses
+        on one thread, so a file with such rows is parsed again that way, and those rows are kept, padded or cut
+        to the header, so that the cells they have are checked too."""
         skipped: list[tuple[int | None, int, str]] = []
         try:
             try:
@@ -224,11 +224,11 @@ class _Reader:
         # the fewest line feeds the header and these rows can have, and every row ended by one: then no quoted
         # cell holds a line break
         info = self.info
-        self.one_line_each = info.returns == info.crlf_count \
+        one_line_each = info.returns == info.crlf_count \
             and info.newlines == 1 + frame.height + len(skipped) - (not info.ends_with_newline)
-        frame, lines, bad_lines = _with_lines(frame, skipped, self.kept, self.one_line_each)
+        frame, lines, bad_lines = _with_lines(frame, skipped, self.kept, one_line_each)
         self._report_width(skipped, bad_lines)
-        return frame, lines
+        return frame, lines, one_line_each
 
     def _read(self, use_threads: bool, on_invalid=None) -> pl.DataFrame:
         """The file through Arrow's streaming reader, each block made Polars columns as it comes: the whole
@@ -257,7 +257,7 @@ class _Reader:
             self.problem(int(line), None, f"row has {actual} cell(s), {what} than the header's {width}",
                          f"{width} cells, one per header label", kind)
 
-    def table(self, frame: pl.DataFrame, lines: np.ndarray) -> Table:
+    def table(self, frame: pl.DataFrame, lines: np.ndarray, one_line_each: bool) -> Table:
         """Blank rows reported and dropped; the descriptor's columns by their labels."""
         blank = frame.select(pl.all_horizontal(pl.all().is_null())).to_series().to_numpy()
         for line in lines[blank]:
@@ -267,7 +267,7 @@ class _Reader:
             lines = lines[~blank]
         frame = frame.select([pl.col(name).alias(label) for label, name in self.known.items()]) if self.known \
             else pl.DataFrame(height=len(lines))  # no field of the descriptor: only the rows' lines are kept
-        if not self.one_line_each:
+        if not one_line_each:
             self._swallowed(frame, lines)
         return Table(self.resource, self.file, frame, lines, self._padded(lines))
 

@@ -53,12 +53,6 @@ def row_of(ids: pd.Series, of: pd.Series) -> np.ndarray:
     return spread(spread(first_row, in_of, -1), codes(ids), -1)
 
 
-def texts(column: pd.Series) -> np.ndarray:
-    """Each row's text as a Python object array (None where missing), built from the distinct texts:
-    a Python object per row, so for ids and codes, not for a million quotes."""
-    return spread(np.asarray(column.cat.categories.to_numpy(dtype=object), dtype=object), codes(column), None)
-
-
 def lean(column):
     """A categorical without the hash table pandas keeps from checking its categories (as large as the
     texts); a lookup that needs one builds it again."""

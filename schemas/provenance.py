@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 from . import completeness, numbers, paths
 from .completeness import short as _short
 from .descriptor import RECORD_TABLES, TRACED, YEAR_FIELD
-from .frames import codes, fold, row_of, texts
+from .frames import codes, fold, row_of
 from .report import Problem
 from .structure import Typed
 
@@ -54,7 +54,6 @@ class Checker:
 
     def __init__(self, typed: dict[str, Typed], archive: Path | None):
         self.archive = archive
-        self.texts: dict[str, str] = {}
         self.records = {name: typed[name] for name in RECORD_TABLES if name in typed
                         and {"record_id", "source_id", "quote"} <= set(typed[name].frame.columns)}
         self._folded_quotes: dict[str, pl.Series] = {}
@@ -72,11 +71,11 @@ class Checker:
         # number of theirs is said to be unaccounted for (that cell is the one error)
         self.unsure_sources: set = set()
         for t in self.records.values():
-            self.unsure_sources.update(x for x in texts(t.frame["source_id"])[t.bad(*t.frame.columns)] if x)
+            self.unsure_sources.update(x for x in _texts(t.pl["source_id"].filter(t.bad(*t.pl.columns))) if x)
         sources = typed.get("sources")
-        if sources is not None and "source_id" in sources.frame.columns:
-            self.unsure_sources.update(x for x in texts(sources.frame["source_id"])[sources.bad("source_id")] if x)
-        # which record cells hold something to trace, worked out once rather than for every batch (a cell
+        if sources is not None and "source_id" in sources.pl.columns:
+            self.unsure_sources.update(x for x in _texts(sources.pl["source_id"].filter(sources.bad("source_id"))) if x)
+        # which record cells hold something to trace, worked out once for all the provenance rows (a cell
         # reported already, such as a value that is not a number, holds something too)
         self.filled = {name: {f: t.frame[f].notna().to_numpy() | t.bad(f) for f in traced(name)
                               if f in t.frame.columns} for name, t in self.records.items()}
@@ -127,7 +126,6 @@ class Checker:
         folded = completeness.fold_all([raw for _, _, raw in read])
         articles = {sid: completeness.Article(sid, name, raw, text)
                     for (sid, name, raw), text in zip(read, folded.to_pylist())}
-        self.texts = {sid: a.text for sid, a in articles.items()}
         # a source_id twice (reported by its key check) keeps its last text, as the dict does
         last = list({sid: i for i, (sid, _, _) in enumerate(read)}.values())
         self.ledger = completeness.Ledger(articles, folded.take(pa.array(last, pa.int64())))
@@ -143,7 +141,7 @@ class Checker:
         """Each record's quote is verbatim in its article. Each distinct (source, quote) is placed in its article
         once (`Ledger.place_quotes`), and each record keeps its quote's place for the evidence inside it."""
         problems = []
-        if not self.texts:
+        if self.ledger is None:
             return problems
         for name, t in self.records.items():
             rows = pl.DataFrame([t.pl["source_id"].cast(pl.String), self.folded_quotes(name)]).with_columns(
@@ -164,7 +162,7 @@ class Checker:
 
     def check_findings(self, findings: Typed | None) -> list[Problem]:
         """Each finding's evidence, documented as verbatim, is in its source's article."""
-        if not self.texts or findings is None or not {"source_id", "evidence"} <= set(findings.pl.columns):
+        if self.ledger is None or findings is None or not {"source_id", "evidence"} <= set(findings.pl.columns):
             return []
         rows = findings.pl.select(pl.col("source_id").cast(pl.String), completeness.folded(pl.col("evidence"))
                                   .alias("quote"), pl.col("evidence").cast(pl.String),
@@ -205,7 +203,7 @@ class Checker:
             sub = sub.with_columns(ev=pl.when(~pl.col("ev_bad")).then(completeness.folded(pl.col("evidence"))))
             sub = sub.with_columns(inside=pl.col("r_quote").str.contains(pl.col("ev"), literal=True).fill_null(False))
             problems += self._belongs(prov, sub, name, rec)
-            if self.texts:
+            if self.ledger is not None:
                 problems += self._verbatim(prov, sub)
                 self._cite(sub)
             problems += self._values(prov, sub, rec)
@@ -260,8 +258,9 @@ class Checker:
         """A span outside its record's quote is searched for in the whole article (once per source and span)."""
         outside = sub.filter(~pl.col("inside") & pl.col("ev").is_not_null()) \
             .select("row", pl.col("source_id").cast(pl.String), "ev")
+        articles = self.ledger.articles
         missing = [(sid, ev) for sid, ev in outside.select("source_id", "ev").unique().iter_rows()
-                   if sid in self.texts and ev not in self.texts[sid]]
+                   if sid in articles and ev not in articles[sid].text]
         if not missing:
             return []
         missing = pl.DataFrame(missing, schema={"source_id": pl.String, "ev": pl.String}, orient="row")
