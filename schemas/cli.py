@@ -56,7 +56,8 @@ def main(argv: list[str] | None = None, process: bool = False) -> int:
         standard = descriptor.start_standard_check(args.root)
         with _starting(args.root) if process else nullcontext():
             from .validate import validate
-        report = validate(args.root, args.archive or None, keep_tables=False, standard=standard)
+        report = validate(args.root, args.archive or None, keep_tables=False, standard=standard,
+                          findings_json=args.format == "json")
     except descriptor.UnusableInput as exc:
         _reap(standard)
         print(f"unusable input: {exc}", file=sys.stderr)

@@ -169,8 +169,10 @@ class Ledger:
     the articles one after another), so that provenance can be cited in parts (`cite`) and the account closed
     once (`close`)."""
 
-    def __init__(self, articles: dict[str, Article], texts: pa.Array | None = None):
-        """`texts`: the articles' folded texts as Arrow text, when the caller has them."""
+    def __init__(self, articles: dict[str, Article], texts: pa.Array | None = None,
+                 places: list[tuple[np.ndarray, np.ndarray]] | None = None):
+        """`texts`: the articles' folded texts as Arrow text, and `places`, where their numbers stand
+        (numbers.places), when the caller has them."""
         self.articles = articles
         if texts is None:
             texts = pa.array([a.text for a in articles.values()], pa.large_string())
@@ -184,10 +186,10 @@ class Ledger:
                                    "ascii": [a.text.isascii() for a in articles.values()]},
                                   schema={"source_id": pl.String, "i": pl.UInt32, "base": pl.Int64,
                                           "ascii": pl.Boolean})
-        # The articles' numbers are read (RE2, in C++) on another thread while the quotes are placed (Polars):
-        # the first step that needs them waits (`_numbers`).
+        # The articles' numbers, unless given, are read (RE2, in C++) on another thread while the quotes are placed
+        # (Polars): the first step that needs them waits (`_numbers`).
         pool = ThreadPoolExecutor(1)
-        self._reading = pool.submit(self._read_numbers, texts)
+        self._reading = pool.submit(self._read_numbers, texts, places)
         pool.shutdown(wait=False)  # the thread ends when its one task does
         self.set_apart: list[tuple[object, str, Number]] = []  # after close: (key, source_id, number) set aside
 
@@ -202,9 +204,9 @@ class Ledger:
                 by_quote.setdefault((sid, quote), set()).add(span)
         self._locate((sid, quote, spans) for (sid, quote), spans in by_quote.items())
 
-    def _read_numbers(self, texts: pa.Array) -> None:
+    def _read_numbers(self, texts: pa.Array, places: list[tuple[np.ndarray, np.ndarray]] | None) -> None:
         """Where each article's numbers stand, and the same for all the texts one after another."""
-        for a, found in zip(self.articles.values(), numbers.places(texts)):
+        for a, found in zip(self.articles.values(), numbers.places(texts) if places is None else places):
             a._places = found
         counts = np.array([len(a.places[0]) for a in self.articles.values()], dtype=np.int64)
         self.first = dict(zip(self.articles, np.cumsum(counts) - counts))  # each article's first number

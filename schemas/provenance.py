@@ -49,11 +49,46 @@ def _problem(t: Typed, pos, field, message, expected, code) -> Problem:
     return Problem("provenance", t.file, int(t.table.lines[pos]), field, message, expected, code)
 
 
+class Texts:
+    """The archived texts sources.csv names, each opened once: by name, why it was not opened (paths.Refused),
+    None for a file that is not there, or its SHA-256 and its text (a UnicodeDecodeError for bytes that are not
+    UTF-8); the texts folded, and where their numbers stand. It needs only the sources table, so the validator
+    makes it beside the other tables' reading. A name its field's pattern refuses is not opened: it is the
+    schema layer's to report."""
+
+    def __init__(self, archive: Path, sources: Typed):
+        folder = paths.Folder(archive, "the archive folder")
+        pattern = _pattern(sources.resource, "archive_file")
+        self.opened: dict[str, paths.Refused | tuple[str, str | UnicodeDecodeError] | None] = {}
+        for name in _texts(sources.pl["archive_file"].drop_nulls().unique(maintain_order=True)):
+            if pattern is not None and not pattern.fullmatch(name):
+                continue
+            try:
+                path = folder.inside(name)
+            except paths.Refused as exc:
+                self.opened[name] = exc
+                continue
+            if not path.is_file():
+                self.opened[name] = None
+                continue
+            data = path.read_bytes()
+            try:
+                text: str | UnicodeDecodeError = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                text = exc
+            self.opened[name] = (hashlib.sha256(data).hexdigest(), text)
+        read = [(name, got[1]) for name, got in self.opened.items() if isinstance(got, tuple) and isinstance(got[1], str)]
+        self.at = {name: i for i, (name, _) in enumerate(read)}  # each read text's place in `folded`
+        self.folded = completeness.fold_all([text for _, text in read])
+        self.places = numbers.places(self.folded)
+
+
 class Checker:
     """The provenance layer over whole record tables and the provenance table."""
 
-    def __init__(self, typed: dict[str, Typed], archive: Path | None):
+    def __init__(self, typed: dict[str, Typed], archive: Path | None, texts: Texts | None = None):
         self.archive = archive
+        self.texts = texts  # with the archive, the texts sources.csv names (Texts), read beside the tables
         self.records = {name: typed[name] for name in RECORD_TABLES if name in typed
                         and {"record_id", "source_id", "quote"} <= set(typed[name].frame.columns)}
         self._folded_quotes: dict[str, pl.Series] = {}
@@ -88,47 +123,46 @@ class Checker:
 
     # ------------------------------------------------------------ archive
     def check_archive(self) -> list[Problem]:
-        """Read each archived text once: its SHA-256 against sources.csv, then its folded text."""
+        """Each archived text (read once, `Texts`): its SHA-256 against sources.csv, then its folded text."""
         problems, read = [], []
         s = self.sources
-        if self.archive is None or s is None or not {"source_id", "archive_file", "sha256"} <= set(s.frame.columns):
+        if self.texts is None or s is None or not {"source_id", "archive_file", "sha256"} <= set(s.frame.columns):
             return problems
+        texts, self.texts = self.texts, None  # let go once read
         pattern = _pattern(s.resource, "archive_file")
         reported = s.bad("archive_file")
         digest_reported = s.bad("sha256")
-        archive = paths.Folder(self.archive, "the archive folder")
         for pos, (sid, name, digest) in enumerate(s.frame[["source_id", "archive_file", "sha256"]]
                                                   .astype(object).itertuples(index=False)):
             if pd.isna(sid) or pd.isna(name) or reported[pos] or (pattern is not None and not pattern.fullmatch(name)):
                 continue  # a cell reported already, or failing its field's pattern, is the schema layer's, once
-            try:
-                path = archive.inside(name)
-            except paths.Refused as exc:
-                problems.append(_problem(s, pos, "archive_file", f"{exc}; the file is not opened",
+            opened = texts.opened[name]
+            if isinstance(opened, paths.Refused):
+                problems.append(_problem(s, pos, "archive_file", f"{opened}; the file is not opened",
                                          "the name of a file in the archive folder", "unsafe-path"))
                 continue
-            if not path.is_file():
+            if opened is None:
                 problems.append(_problem(s, pos, "archive_file", f"{name!r} is not in the archive {self.archive}",
                                          "the archived text of this source in the archive folder", "archive-missing"))
                 continue
-            data = path.read_bytes()
-            actual = hashlib.sha256(data).hexdigest()
+            actual, text = opened
             if not pd.isna(digest) and actual != digest and not digest_reported[pos]:  # else reported already
                 problems.append(_problem(s, pos, "sha256",
                                          f"the archived text {name} has SHA-256 {actual}, not the one recorded",
                                          "the SHA-256 of the archived file (the text changed, or the wrong file)",
                                          "checksum-mismatch"))
-            try:
-                read.append((sid, name, data.decode("utf-8")))
-            except UnicodeDecodeError as exc:
-                problems.append(_problem(s, pos, "archive_file", f"{name} is not UTF-8 ({exc.reason})",
+            if isinstance(text, UnicodeDecodeError):
+                problems.append(_problem(s, pos, "archive_file", f"{name} is not UTF-8 ({text.reason})",
                                          "UTF-8 text", "archive-encoding"))
-        folded = completeness.fold_all([raw for _, _, raw in read])
+            else:
+                read.append((sid, name, text))
+        # a source_id twice (reported by its key check) keeps its last text
+        kept = [read[i] for i in {sid: i for i, (sid, _, _) in enumerate(read)}.values()]
+        at = [texts.at[name] for _, name, _ in kept]
+        folded = texts.folded.take(pa.array(at, pa.int64()))
         articles = {sid: completeness.Article(sid, name, raw, text)
-                    for (sid, name, raw), text in zip(read, folded.to_pylist())}
-        # a source_id twice (reported by its key check) keeps its last text, as the dict does
-        last = list({sid: i for i, (sid, _, _) in enumerate(read)}.values())
-        self.ledger = completeness.Ledger(articles, folded.take(pa.array(last, pa.int64())))
+                    for (sid, name, raw), text in zip(kept, folded.to_pylist())}
+        self.ledger = completeness.Ledger(articles, folded, [texts.places[i] for i in at])
         return problems
 
     def folded_quotes(self, name: str) -> pl.Series:

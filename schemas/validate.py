@@ -10,7 +10,6 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -19,12 +18,14 @@ from .report import LAYERS, Problem, Report
 
 
 def validate(root: Path | str, archive: Path | str | None = None, keep_tables: bool = True,
-             standard: Callable[[], list[Problem]] | None = None) -> Report:
+             standard: Callable[[], list[Problem]] | None = None, findings_json: bool = False) -> Report:
     """Validate the package at `root`; raise descriptor.UnusableInput when it cannot be read at all.
 
     With keep_tables, `report.tables` holds every typed table (the docs and the release read them);
     without, none is handed on (the findings keep the records they need). `standard` is the check against the
     Data Package standard when the caller has started it already (descriptor.start_standard_check).
+    `findings_json`: the caller will write the findings as JSON (`report.findings.json()`), which is then made
+    ahead, beside the provenance layer.
     `report.seconds` tells how long each layer took."""
     root = Path(root)
     if archive is not None:
@@ -41,8 +42,11 @@ def validate(root: Path | str, archive: Path | str | None = None, keep_tables: b
         report.add(releasable.check(desc))
     typed = {}
     with clock("structure"), ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-        # Arrow's streaming reader parses a file on about one core: the files are read side by side
-        for name, (problems, t) in zip(desc.resources, pool.map(partial(_read, root), desc.resources.values())):
+        # Arrow's streaming reader parses a file on about one core: the files are read side by side, and the
+        # archived texts sources.csv names are read beside them (for the provenance layer)
+        reads, texts = _read_all(pool, root, desc, archive)
+        for name, read in reads.items():
+            problems, t = read.result()
             report.add(problems)
             if t is not None:
                 typed[name] = t
@@ -56,8 +60,17 @@ def validate(root: Path | str, archive: Path | str | None = None, keep_tables: b
     with clock("schema"):
         report.add(pandera_schemas.check_rules(desc, typed))
 
+    # consistency reads no cell the provenance layer marks (only quotes): its findings are found first, and with
+    # `findings_json` their JSON is made on a thread of its own while provenance runs
+    with clock("consistency"):
+        problems, findings = consistency.check(typed)
+        report.add(problems)
+        if findings_json:
+            findings.make_ahead()
     with clock("provenance"):
-        checker = provenance.Checker(typed, archive)
+        # the texts are handed on, not kept here: the checker lets them go once it has what it needs of them
+        checker = provenance.Checker(typed, archive, texts.result() if texts is not None else None)
+        del texts
         report.add(checker.check_archive())
         report.add(checker.check_quotes())
         report.add(checker.check_findings(typed.get("findings")))
@@ -65,10 +78,6 @@ def validate(root: Path | str, archive: Path | str | None = None, keep_tables: b
             report.add(checker.add(typed["provenance"]))
         report.add(checker.finish())
         report.completeness = checker.completeness
-
-    with clock("consistency"):
-        problems, findings = consistency.check(typed)
-        report.add(problems)
     with clock("descriptor"):
         report.add(descriptor.official(standard(), desc))
     report.findings = findings
@@ -93,6 +102,29 @@ class Stopwatch:
             yield
         finally:
             self.seconds[layer] += time.perf_counter() - start
+
+
+def _read_all(pool: ThreadPoolExecutor, root: Path, desc, archive: Path | None):
+    """Every table's reading (in the descriptor's order), and the archived texts' (None: no archive given).
+    The sources table, which the texts' reading waits for, is handed to the pool first, the texts next, then
+    the larger files before the smaller, so that no core waits at the end for a large file alone."""
+    order = sorted(desc.resources, key=lambda n: (n != "sources", -_size(desc.resources[n])))
+    reads = {name: pool.submit(_read, root, desc.resources[name]) for name in order[:1]}
+    texts = pool.submit(_texts, archive, reads["sources"]) if archive is not None and "sources" in reads else None
+    reads.update((name, pool.submit(_read, root, desc.resources[name])) for name in order[1:])
+    return {name: reads[name] for name in desc.resources}, texts
+
+
+def _size(res) -> int:
+    path = res.file
+    return path.stat().st_size if path is not None and path.is_file() else 0
+
+
+def _texts(archive: Path, sources) -> provenance.Texts | None:
+    _, t = sources.result()  # handed to the pool before this task: it has started, so this wait ends
+    if t is None or "archive_file" not in t.pl.columns:
+        return None
+    return provenance.Texts(archive, t)
 
 
 def _read(root: Path, res) -> tuple[list[Problem], structure.Typed | None]:

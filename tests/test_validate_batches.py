@@ -12,7 +12,7 @@ import pytest
 from conftest import REPO, rows, table
 from damage import SH_COMPANIES
 
-from schemas import csvfile, pandera_schemas
+from schemas import consistency, csvfile, pandera_schemas
 from schemas.pandera_schemas import Rule
 from schemas.report import LAYERS, Report, TEXT_FINDINGS
 from schemas.validate import validate
@@ -168,3 +168,21 @@ def test_the_layers_seconds_add_up_to_no_more_than_the_run(repo, archive):
     assert list(report.seconds) == list(LAYERS)
     assert all(report.seconds[k] > 0 for k in LAYERS)
     assert sum(report.seconds.values()) <= elapsed  # no second counted to two layers
+
+
+def test_findings_made_ahead_are_the_findings_made_when_read(repo, monkeypatch):
+    """The JSON report's findings, made on a thread of their own while provenance runs, are those made when
+    written, chunk for chunk; and a failure there is raised where the report is written, not lost."""
+    monkeypatch.setattr(consistency, "CHUNK", 3)  # many chunks
+    now = b"".join(validate(repo).findings.json())
+    ahead = validate(repo, findings_json=True).findings
+    assert ahead._ahead is not None  # made ahead, not when read
+    assert b"".join(ahead.json()) == now and now.count(b'"check":') == len(ahead)
+
+    def broken(*args):
+        raise ZeroDivisionError("a render that fails")
+
+    monkeypatch.setattr(consistency.Findings, "_lines", broken)
+    findings = validate(repo, findings_json=True).findings
+    with pytest.raises(ZeroDivisionError, match="a render that fails"):
+        b"".join(findings.json())
