@@ -16,6 +16,8 @@ then skips the column's range checks), so pandera sees typed columns.
 """
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property, wraps
@@ -149,11 +151,14 @@ def schema_for(res: Resource, rules: list[Rule] = ()) -> Schema:
 
 def check_columns(typed: dict[str, Typed]) -> list[Problem]:
     """Each table's column checks: run before the keys, so that a cell that breaks its own constraint is
-    reported for that, not again as a dangling reference."""
-    problems = []
-    for t in typed.values():
-        problems += run_columns(schema_for(t.resource), t)
-    return problems
+    reported for that, not again as a dangling reference. A table's column checks read and mark its own cells
+    alone, so the tables are checked side by side (the larger first), their problems kept in the tables' order."""
+    larger_first = sorted(typed, key=lambda name: -typed[name].pl.height)
+    # each run sets the engine and gives back the one it found: set here first, that is the one every run finds
+    with pl.Config(engine_affinity="in-memory"), ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        found = dict(zip(larger_first, pool.map(lambda name: run_columns(schema_for(typed[name].resource),
+                                                                         typed[name]), larger_first)))
+    return [p for name in typed for p in found[name]]
 
 
 def check_rules(desc: Descriptor, typed: dict[str, Typed]) -> list[Problem]:

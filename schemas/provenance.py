@@ -440,6 +440,7 @@ class Checker:
             rows = [(pos, sid, fold(span)) for pos, (sid, span) in enumerate(spans)
                     if not pd.isna(sid) and not pd.isna(span)]
         file = t.file if t is not None else completeness.TABLE_FILE
+        spans = {pos: span for pos, _, span in rows}
         left, bad = self.ledger.close(rows)
         numbers_stated, traced_numbers = self.ledger.counts()
         reasons = t.frame["reason"].astype(object).to_numpy() if t is not None and "reason" in t.frame.columns else []
@@ -448,7 +449,7 @@ class Checker:
             "unaccounted": len(left),
             "set_aside": [{"file": self.ledger.articles[sid].archive_file,
                            "line": self.ledger.articles[sid].line(n.start), "number": n.text,
-                           "span": fold(t.frame["span"].iloc[pos]), "reason": _plain_cell(reasons, pos)}
+                           "span": spans[pos], "reason": _plain_cell(reasons, pos)}
                           for pos, sid, n in self.ledger.set_apart]}
         return ([_problem(t, b.key, "span", b.message, b.expected, "set-aside-span") for b in bad]
                 + [Problem("provenance", u.archive_file, u.line, None, u.message, completeness.expected(file),

@@ -11,7 +11,7 @@ from conftest import table
 from damage import GD, SH_COMPANIES
 
 from schemas import csvfile, descriptor, structure
-from schemas.pandera_schemas import Rule, _unknown_ids, parent_cycles, partial_date_bounds, run_columns, run_rules, schema_for
+from schemas.pandera_schemas import Rule, _unknown_ids, check_columns, parent_cycles, partial_date_bounds, run_columns, run_rules, schema_for
 from schemas.validate import validate
 
 IND = "data/indicators.csv"
@@ -147,3 +147,19 @@ def test_pandera_runs_on_the_in_memory_engine_and_the_callers_engine_is_kept(pac
         assert run_columns(schema_for(typed.resource), _typed(package, "indicators")) == []
         assert _engine() == "streaming"
     assert seen and set(seen) == {"in-memory"}
+
+
+def test_tables_checked_side_by_side_say_what_one_at_a_time_says(package):
+    """check_columns runs the tables' column checks on threads: the same problems, in the tables' order, and
+    the caller's engine is back afterwards."""
+    t = table(package, "regions")
+    t.set(4, "iso_3166_2", "CN-Shanghai").save()
+    t = table(package, "indicators")
+    t.set(2, "unit", "furlongs").save()
+    names = list(descriptor.load(package).resources)
+    one_at_a_time = [p for name in names for p in run_columns(schema_for(_typed(package, name).resource),
+                                                                _typed(package, name))]
+    assert {p.file for p in one_at_a_time} == {"data/regions.csv", "data/indicators.csv"}
+    with pl.Config(engine_affinity="streaming"):
+        assert check_columns({name: _typed(package, name) for name in names}) == one_at_a_time
+        assert _engine() == "streaming"
