@@ -1,5 +1,5 @@
 """Small tools for the pandas view of the tables (the site, the exports and
-the provenance layer's per-record steps read it).
+the README's snippets read it; the checks read the Polars frames).
 
 A text column is a pandas Categorical: each distinct text is stored (and
 checked) once, and rows point at it by an integer code. These helpers keep
@@ -23,34 +23,10 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
-def codes(column: pd.Series) -> np.ndarray:
-    """Integer code of each row's text (-1 where missing)."""
-    return column.cat.codes.to_numpy()
-
-
-def position_in(values: pd.Index, of: pd.Index) -> np.ndarray:
-    """For each of `values`, its position in `of` (-1 where absent). pandas keeps the hash table of an
-    Index once built, so looking up many times in the same `of` hashes it once."""
-    if not len(values):
-        return np.zeros(0, dtype=np.int64)
-    return of.get_indexer(values).astype(np.int64)
-
-
 def spread(per_category: np.ndarray, codes: np.ndarray, missing) -> np.ndarray:
     """Each row's value from its category's (by its code), `missing` where the row has none
     (code -1): -1 picks the appended `missing`, so a column with no texts at all needs no special case."""
     return np.append(per_category, missing)[codes]
-
-
-def row_of(ids: pd.Series, of: pd.Series) -> np.ndarray:
-    """For each row of `ids`, the first row of `of` holding the same text; -1 where none does."""
-    of_codes = codes(of)
-    first_row = np.full(len(of.cat.categories), -1, dtype=np.int64)
-    present = of_codes >= 0
-    rows = np.flatnonzero(present)
-    first_row[of_codes[rows][::-1]] = rows[::-1]  # the earliest row wins
-    in_of = position_in(ids.cat.categories, of.cat.categories)
-    return spread(spread(first_row, in_of, -1), codes(ids), -1)
 
 
 def lean(column):
@@ -89,7 +65,7 @@ def categorical(column: pa.ChunkedArray) -> pd.Categorical:
 
 
 def to_pandas(frame: pl.DataFrame) -> pd.DataFrame:
-    """A typed Polars frame as the pandas frame the checks not yet on Polars read: text a Categorical whose
+    """A typed Polars frame as the pandas frame users meet (the site, the exports): text a Categorical whose
     categories are Arrow text in order of first appearance (the empty text none of them), whole numbers
     Int64, numbers float64, booleans boolean, dates datetime64 as pandas parses ISO dates."""
     columns = {}

@@ -25,7 +25,6 @@ import re
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -33,7 +32,7 @@ import pyarrow.compute as pc
 from . import completeness, numbers, paths
 from .completeness import short as _short
 from .descriptor import RECORD_TABLES, TRACED, YEAR_FIELD
-from .frames import codes, fold, row_of
+from .frames import fold
 from .report import Problem
 from .structure import Typed
 
@@ -90,15 +89,15 @@ class Checker:
         self.archive = archive
         self.texts = texts  # with the archive, the texts sources.csv names (Texts), read beside the tables
         self.records = {name: typed[name] for name in RECORD_TABLES if name in typed
-                        and {"record_id", "source_id", "quote"} <= set(typed[name].frame.columns)}
+                        and {"record_id", "source_id", "quote"} <= set(typed[name].pl.columns)}
         self._folded_quotes: dict[str, pl.Series] = {}
         # with the archive, by record table: where each record's quote stands in its article (q_at, q_once)
         self.quote_places: dict[str, pl.DataFrame] = {}
-        self.has = {name: {f: np.zeros(len(t.frame), dtype=bool) for f in traced(name)}
+        self.has = {name: {f: np.zeros(t.pl.height, dtype=bool) for f in traced(name)}
                     for name, t in self.records.items()}
         # records with a provenance row whose field cell was reported: which field it traces is not known, so
         # no field of theirs is said to lack provenance (that row's one error is its field)
-        self.unsure = {name: np.zeros(len(t.frame), dtype=bool) for name, t in self.records.items()}
+        self.unsure = {name: np.zeros(t.pl.height, dtype=bool) for name, t in self.records.items()}
         # and fields of a record table traced by a provenance row whose resource or record_id was reported:
         # which record it traces is not known, so no record is said to lack provenance for those fields
         self.unsure_fields: dict[str, set] = {name: set() for name in self.records}
@@ -112,8 +111,8 @@ class Checker:
             self.unsure_sources.update(x for x in _texts(sources.pl["source_id"].filter(sources.bad("source_id"))) if x)
         # which record cells hold something to trace, worked out once for all the provenance rows (a cell
         # reported already, such as a value that is not a number, holds something too)
-        self.filled = {name: {f: t.frame[f].notna().to_numpy() | t.bad(f) for f in traced(name)
-                              if f in t.frame.columns} for name, t in self.records.items()}
+        self.filled = {name: {f: t.pl[f].is_not_null().to_numpy() | t.bad(f) for f in traced(name)
+                              if f in t.pl.columns} for name, t in self.records.items()}
         self.sources = typed.get("sources")
         self.number_cache: dict[str, tuple] = {}
         self.read_any = False  # a provenance table that cannot be read says so once, not once per record field
@@ -126,15 +125,14 @@ class Checker:
         """Each archived text (read once, `Texts`): its SHA-256 against sources.csv, then its folded text."""
         problems, read = [], []
         s = self.sources
-        if self.texts is None or s is None or not {"source_id", "archive_file", "sha256"} <= set(s.frame.columns):
+        if self.texts is None or s is None or not {"source_id", "archive_file", "sha256"} <= set(s.pl.columns):
             return problems
         texts, self.texts = self.texts, None  # let go once read
         pattern = _pattern(s.resource, "archive_file")
         reported = s.bad("archive_file")
         digest_reported = s.bad("sha256")
-        for pos, (sid, name, digest) in enumerate(s.frame[["source_id", "archive_file", "sha256"]]
-                                                  .astype(object).itertuples(index=False)):
-            if pd.isna(sid) or pd.isna(name) or reported[pos] or (pattern is not None and not pattern.fullmatch(name)):
+        for pos, (sid, name, digest) in enumerate(s.pl.select("source_id", "archive_file", "sha256").iter_rows()):
+            if sid is None or name is None or reported[pos] or (pattern is not None and not pattern.fullmatch(name)):
                 continue  # a cell reported already, or failing its field's pattern, is the schema layer's, once
             opened = texts.opened[name]
             if isinstance(opened, paths.Refused):
@@ -146,7 +144,7 @@ class Checker:
                                          "the archived text of this source in the archive folder", "archive-missing"))
                 continue
             actual, text = opened
-            if not pd.isna(digest) and actual != digest and not digest_reported[pos]:  # else reported already
+            if digest is not None and actual != digest and not digest_reported[pos]:  # else reported already
                 problems.append(_problem(s, pos, "sha256",
                                          f"the archived text {name} has SHA-256 {actual}, not the one recorded",
                                          "the SHA-256 of the archived file (the text changed, or the wrong file)",
@@ -409,20 +407,20 @@ class Checker:
             for f in traced(name) if self.read_any else ():
                 if f not in self.filled[name] or f in self.unsure_fields[name]:
                     continue
-                cell = self.filled[name][f] & rec.frame["record_id"].notna().to_numpy() & ~self.unsure[name] \
+                cell = self.filled[name][f] & rec.pl["record_id"].is_not_null().to_numpy() & ~self.unsure[name] \
                     & ~rec.bad("record_id")
-                for pos in np.flatnonzero(cell & ~self.has[name][f]):
+                missing = np.flatnonzero(cell & ~self.has[name][f])
+                for pos, rid in zip(missing, _texts(rec.pl["record_id"].gather(missing))):
                     problems.append(_problem(rec, pos, f, f"no provenance row for {f}",
-                                             f"a row in provenance.csv for ({name}, {rec.frame['record_id'].iloc[pos]}, "
-                                             f"{f})", "provenance-missing"))
-            if "value" not in rec.frame.columns:
+                                             f"a row in provenance.csv for ({name}, {rid}, {f})", "provenance-missing"))
+            if "value" not in rec.pl.columns:
                 continue
-            values = rec.frame["value"].to_numpy(dtype="float64", na_value=np.nan)
-            quote_codes = codes(rec.frame["quote"])
+            values = rec.pl["value"].cast(pl.Float64).to_numpy()  # a missing value is NaN
+            quoted = rec.pl["quote"].is_not_null().to_numpy()
             sound = ~rec.bad("value", "unit", "quote")
-            for pos in np.flatnonzero(~np.isnan(values) & ~self.has[name]["value"] & (quote_codes >= 0) & sound):
+            for pos in np.flatnonzero(~np.isnan(values) & ~self.has[name]["value"] & quoted & sound):
                 quote = self.folded_quotes(name)[int(pos)]
-                unit = _cell(rec.frame, "unit", pos)
+                unit = _cell(rec, "unit", pos)
                 if values[pos] not in self._number(quote) and not self._in_words(quote, values[pos], unit):
                     problems.append(_value_not_in_quote(rec, pos, values[pos], unit, quote))
         return problems
@@ -435,21 +433,20 @@ class Checker:
             return []
         t = self.set_aside
         rows = []
-        if t is not None and {"source_id", "span"} <= set(t.frame.columns):
-            spans = t.frame[["source_id", "span"]].astype(object).itertuples(index=False)
-            rows = [(pos, sid, fold(span)) for pos, (sid, span) in enumerate(spans)
-                    if not pd.isna(sid) and not pd.isna(span)]
+        if t is not None and {"source_id", "span"} <= set(t.pl.columns):
+            rows = [(pos, sid, fold(span)) for pos, (sid, span) in enumerate(t.pl.select("source_id", "span").iter_rows())
+                    if sid is not None and span is not None]
         file = t.file if t is not None else completeness.TABLE_FILE
         spans = {pos: span for pos, _, span in rows}
         left, bad = self.ledger.close(rows)
         numbers_stated, traced_numbers = self.ledger.counts()
-        reasons = t.frame["reason"].astype(object).to_numpy() if t is not None and "reason" in t.frame.columns else []
+        reasons = _texts(t.pl["reason"]) if t is not None and "reason" in t.pl.columns else []
         self.completeness = {
             "articles": len(self.ledger.articles), "numbers": numbers_stated, "traced": traced_numbers,
             "unaccounted": len(left),
             "set_aside": [{"file": self.ledger.articles[sid].archive_file,
                            "line": self.ledger.articles[sid].line(n.start), "number": n.text,
-                           "span": spans[pos], "reason": _plain_cell(reasons, pos)}
+                           "span": spans[pos], "reason": reasons[pos]}
                           for pos, sid, n in self.ledger.set_apart]}
         return ([_problem(t, b.key, "span", b.message, b.expected, "set-aside-span") for b in bad]
                 + [Problem("provenance", u.archive_file, u.line, None, u.message, completeness.expected(file),
@@ -461,16 +458,16 @@ class Checker:
         threshold of its definition); the record is of the row's source, and a restating span states its value."""
         t = self.set_aside
         named_by = completeness.RECORD_COLUMNS
-        if t is None or not {"source_id", "span", "reason", *named_by.values()} <= set(t.frame.columns):
+        if t is None or not {"source_id", "span", "reason", *named_by.values()} <= set(t.pl.columns):
             return []
         problems = []
         # where each named record is in its table, looked up for the whole column at once
-        at_of = {name: row_of(t.frame[column], self.records[name].frame["record_id"])
+        at_of = {name: _first_row(t.pl[column], self.records[name].pl["record_id"])
                  for name, column in named_by.items() if name in self.records}
-        frame = t.frame[["source_id", "span", "reason", *named_by.values()]].astype(object)
-        for pos, (sid, span, reason, *ids) in enumerate(frame.itertuples(index=False)):
-            named = [(name, rid) for name, rid in zip(named_by, ids) if not pd.isna(rid)]
-            if pd.isna(reason):
+        for pos, (sid, span, reason, *ids) in enumerate(t.pl.select("source_id", "span", "reason",
+                                                                    *named_by.values()).iter_rows()):
+            named = [(name, rid) for name, rid in zip(named_by, ids) if rid is not None]
+            if reason is None:
                 continue  # the required check reports it
             if reason in completeness.NAMES_RECORD and len(named) != 1:
                 problems.append(_problem(t, pos, named_by["indicators"], f"reason {reason} names "
@@ -483,23 +480,20 @@ class Checker:
                                          "set-aside-record"))
             elif named and named[0][0] in self.records:
                 name, rid = named[0]
-                rec, at = self.records[name].frame, at_of[name][pos]
+                rec, at = self.records[name], at_of[name][pos]
                 if at < 0:
                     continue  # the foreign key check reports it
-                theirs, value = rec["source_id"].iloc[at], _cell(rec, "value", at)
-                if not pd.isna(sid) and theirs != sid:
-                    problems.append(_problem(t, pos, named_by[name], f"{rid} is a record of {theirs}, not of {sid}",
+                theirs, value = _cell(rec, "source_id", at), _cell(rec, "value", at)
+                if sid is not None and theirs != sid:
+                    problems.append(_problem(t, pos, named_by[name], f"{rid} is a record of "
+                                             f"{'nan' if theirs is None else theirs}, not of {sid}",
                                              "a record of the same article", "set-aside-record"))
-                elif reason == "restates_record" and not pd.isna(value) and not pd.isna(span) \
+                elif reason == "restates_record" and value is not None and span is not None \
                         and float(value) not in self._number(fold(span)):
                     problems.append(_problem(t, pos, "span", f"{_short(span)!r} does not state "
                                              f"{numbers.human(float(value), _cell(rec, 'unit', at))}, the value "
                                              f"of {rid}", "a span restating the record's value", "set-aside-record"))
         return problems
-
-
-def _plain_cell(values, pos: int):
-    return None if pd.isna(values[pos]) else str(values[pos])
 
 
 def _pattern(res, name: str) -> re.Pattern | None:
@@ -511,8 +505,17 @@ def _pattern(res, name: str) -> re.Pattern | None:
         return None
 
 
-def _cell(frame: pd.DataFrame, col: str, pos: int):
-    return frame[col].iloc[pos] if col in frame.columns else None
+def _cell(t: Typed, col: str, pos: int):
+    """A cell's value (None where empty, or where the table has no such column)."""
+    return t.pl[col][int(pos)] if col in t.pl.columns else None
+
+
+def _first_row(ids: pl.Series, of: pl.Series) -> np.ndarray:
+    """For each of `ids`, the first row of `of` holding the same text; -1 where none does."""
+    first = pl.DataFrame({"id": of.cast(pl.String), "row": pl.int_range(of.len(), dtype=pl.Int64, eager=True)}) \
+        .drop_nulls("id").unique("id", keep="first", maintain_order=True)
+    return pl.DataFrame({"id": ids.cast(pl.String)}).join(first, on="id", how="left", maintain_order="left")[
+        "row"].fill_null(-1).to_numpy()
 
 
 def _texts(column: pl.Series) -> list:

@@ -50,7 +50,7 @@ class Typed:
 
     @cached_property
     def frame(self) -> pd.DataFrame:
-        """The typed table as pandas, for the checks not yet on Polars (made once, when first asked for)."""
+        """The typed table as pandas, for the site and the exports (made once, when first asked for)."""
         return to_pandas(self.pl)
 
     @property

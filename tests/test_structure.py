@@ -1,5 +1,5 @@
 """The structure layer on Polars: types, keys and foreign keys of small tables written for each case, and the
-pandas view of a typed table that the checks not yet on Polars read."""
+pandas view of a typed table that the site and the exports read."""
 from __future__ import annotations
 
 import numpy as np
