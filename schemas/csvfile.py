@@ -60,36 +60,43 @@ class Scan:
 
 def scan(path: Path) -> Scan:
     """Byte-level facts, in blocks: UTF-8 is validated by pyarrow (C++), a block at a time. Lines are
-    counted only for a file with something to report (a second pass), never for a clean one."""
+    counted only for a file with something to report (a second pass), never for a clean one. The blocks are
+    read into one buffer, again and again (a fresh buffer for each block cost a page fault every 4 kB), and
+    looked at through numpy."""
     s = Scan()
-    offset, carry, prev_cr = 0, b"", False
+    buf = bytearray(SCAN_BLOCK + 3)  # room for the bytes of a character the last block cut, before the next
+    base, carried, prev_cr = 0, 0, False  # the file offset of buf[0]; the cut character's bytes at its front
     crlf_at = bad_at = None  # byte offsets of the first CRLF and the first byte that is not UTF-8
-    with open(path, "rb") as fh:
-        while block := fh.read(SCAN_BLOCK):
-            if offset == 0 and block.startswith(BOM):
+    with open(path, "rb") as fh, memoryview(buf) as whole:
+        while n := fh.readinto(whole[carried:carried + SCAN_BLOCK]):
+            block = np.frombuffer(buf, np.uint8, count=carried + n)
+            start = block[:len(BOM)].tobytes() if base == 0 else b""
+            if start.startswith(BOM):
                 s.bom = True
-            if offset == 0 and block.startswith(UTF16):
-                s.utf16, offset = True, len(block)
+            if start.startswith(UTF16):
+                s.utf16, base, carried = True, fh.seek(0, io.SEEK_END), 0
                 break  # nothing more to learn from the bytes of a file in another encoding
-            joined = prev_cr and block.startswith(b"\n")
-            crlf = (block.count(b"\r\n") if b"\r" in block else 0) + joined  # memchr first: a clean file has none
-            if crlf and crlf_at is None:
-                crlf_at = offset - 1 if joined else offset + block.find(b"\r\n")
-            s.crlf_count += crlf
-            s.newlines += block.count(b"\n")
-            s.returns += block.count(b"\r") if b"\r" in block else 0
-            s.ends_with_newline = block.endswith(b"\n")
+            # the carried bytes of a character are neither a line feed nor a carriage return: counted once
+            cr = block == 13
+            returns = int(np.count_nonzero(cr))
+            joined = bool(prev_cr and block[0] == 10)
+            crlf = np.flatnonzero(cr[:-1] & (block[1:] == 10)) if returns else ()
+            if (len(crlf) or joined) and crlf_at is None:
+                crlf_at = base - 1 if joined else base + int(crlf[0])
+            s.crlf_count += len(crlf) + joined
+            s.newlines += int(np.count_nonzero(block == 10))
+            s.returns += returns
+            s.ends_with_newline, prev_cr = bool(block[-1] == 10), bool(block[-1] == 13)
+            cut = _cut_character(block)
             if bad_at is None:
-                data, carry_next = _complete_utf8(carry + block)
-                bad = _first_bad_utf8(data)
+                bad = _first_bad_utf8(whole[:len(block) - cut])
                 if bad is not None:
-                    bad_at = offset - len(carry) + bad
-                carry = carry_next
-            prev_cr = block.endswith(b"\r")
-            offset += len(block)
-    if bad_at is None and carry:  # the file ends inside a character
-        bad_at = offset - len(carry)
-    s.size = offset
+                    bad_at = base + bad
+            buf[:cut] = buf[len(block) - cut:len(block)]  # the cut character starts the next block
+            base, carried = base + len(block) - cut, cut
+    if bad_at is None and carried:  # the file ends inside a character
+        bad_at = base
+    s.size = base + carried
     if crlf_at is not None:
         s.crlf_first_line = _line_at(path, crlf_at)
     if bad_at is not None:
@@ -107,28 +114,29 @@ def _line_at(path: Path, offset: int) -> int:
     return lines
 
 
-def _complete_utf8(data: bytes) -> tuple[bytes, bytes]:
-    """Split off a character cut by the block's end, to prepend to the next block."""
-    cut = 0
+def _cut_character(data: np.ndarray) -> int:
+    """How many bytes at the end are a character the block's end cut (0 to 3)."""
     for back in range(1, min(4, len(data)) + 1):
-        byte = data[-back]
+        byte = int(data[-back])
         if byte & 0xC0 != 0x80:  # not a continuation byte: the start of the last character
             need = 2 if byte & 0xE0 == 0xC0 else 3 if byte & 0xF0 == 0xE0 else 4 if byte & 0xF8 == 0xF0 else 1
-            cut = back if need > back else 0
-            break
-    return (data[:-cut], data[-cut:]) if cut else (data, b"")
+            return back if need > back else 0
+    return 0
 
 
-def _first_bad_utf8(data: bytes) -> int | None:
+def _first_bad_utf8(data: memoryview) -> int | None:
+    """Where in the bytes the first that is not UTF-8 is (None: there is none)."""
     try:
-        pa.array([data], pa.binary()).cast(pa.string())
+        pa.Array.from_buffers(pa.binary(), 1, [None, pa.array([0, len(data)], pa.int32()).buffers()[1],
+                                               pa.py_buffer(data)]).cast(pa.string())
         return None
     except pa.ArrowInvalid:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            return exc.start
-        return None
+        pass
+    try:
+        bytes(data).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start
+    return None
 
 
 def read(root: Path, resource: Resource) -> tuple[Table | None, list[Problem]]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -171,26 +172,27 @@ class Checker:
 
     def check_quotes(self) -> list[Problem]:
         """Each record's quote is verbatim in its article. Each distinct (source, quote) is placed in its article
-        once (`Ledger.place_quotes`), and each record keeps its quote's place for the evidence inside it."""
-        problems = []
+        once (`Ledger.place_quotes`), and each record keeps its quote's place for the evidence inside it. The
+        record tables are checked side by side: each marks its own quotes alone, and the ledger is only read."""
         if self.ledger is None:
-            return problems
-        for name, t in self.records.items():
-            rows = pl.DataFrame([t.pl["source_id"].cast(pl.String), self.folded_quotes(name)]).with_columns(
-                pos=pl.int_range(pl.len(), dtype=pl.Int64)).filter(~pl.Series(t.bad("source_id", "quote"))
-                                                                   & pl.col("quote").is_not_null())
-            placed = self.ledger.place_quotes(rows.group_by("source_id", "quote").agg("pos")).explode("pos") \
-                .sort("pos")
-            self.quote_places[name] = pl.DataFrame({"pos": pl.int_range(t.pl.height, dtype=pl.Int64, eager=True)}) \
-                .join(placed.select("pos", "q_at", "q_once"), on="pos", how="left", maintain_order="left").drop("pos")
-            missing = placed.filter(pl.col("q_at").is_null())
-            if not missing.height:
-                continue
+            return []
+        with ThreadPoolExecutor(len(self.records) or 1) as pool:
+            return [p for found in pool.map(self._quotes, self.records) for p in found]
+
+    def _quotes(self, name: str) -> list[Problem]:
+        t = self.records[name]
+        rows = pl.DataFrame([t.pl["source_id"].cast(pl.String), self.folded_quotes(name)]).with_columns(
+            pos=pl.int_range(pl.len(), dtype=pl.Int64)).filter(~pl.Series(t.bad("source_id", "quote"))
+                                                               & pl.col("quote").is_not_null())
+        placed = self.ledger.place_quotes(rows.group_by("source_id", "quote").agg("pos")).explode("pos").sort("pos")
+        self.quote_places[name] = pl.DataFrame({"pos": pl.int_range(t.pl.height, dtype=pl.Int64, eager=True)}) \
+            .join(placed.select("pos", "q_at", "q_once"), on="pos", how="left", maintain_order="left").drop("pos")
+        missing = placed.filter(pl.col("q_at").is_null())
+        if missing.height:
             t.mark("quote", missing["pos"].to_numpy())  # its value's evidence is then not looked for in it
-            for pos, sid, quote in missing.select("pos", "source_id", "quote").iter_rows():
-                problems.append(_problem(t, pos, "quote", f"{_short(quote)!r} is not in the archived text of {sid}",
-                                         "a verbatim span of the article (only whitespace may differ)", "not-verbatim"))
-        return problems
+        return [_problem(t, pos, "quote", f"{_short(quote)!r} is not in the archived text of {sid}",
+                         "a verbatim span of the article (only whitespace may differ)", "not-verbatim")
+                for pos, sid, quote in missing.select("pos", "source_id", "quote").iter_rows()]
 
     def check_findings(self, findings: Typed | None) -> list[Problem]:
         """Each finding's evidence, documented as verbatim, is in its source's article."""
