@@ -114,7 +114,9 @@ def markdown(r: Result) -> str:
         "",
         "Its own account (`scripts/validate.py --timings`), in the same runs: median seconds in each layer's "
         "checks (share of the run). Structure includes reading the CSV files (pyarrow's streaming reader into Polars "
-        "columns, the files side by side). Report is writing the JSON report, where each finding's sentence is made. "
+        "columns, the files side by side) and, beside them, the archived texts (read, hashed, folded, their numbers "
+        "found). Consistency runs before provenance, and each finding's JSON, sentence included, is made on a thread "
+        "of its own while provenance runs; Report is what writing the JSON report took after that. "
         "Other is the rest of the run, mostly importing Polars, pandera and pyarrow. In all runs from the script's "
         "first line to its report written: the wall time above adds the interpreter's own start and exit.",
         "",
