@@ -15,7 +15,7 @@ DOCS_LIMIT_S = 120.0
 
 
 def targets(r: Result) -> list[tuple[str, str, str]]:
-    """(target, 'met' | 'NOT met' | 'not measured', the figures) for each target of issue 6."""
+    """(target, 'met' | 'NOT met' | 'not measured', the figures) for each of the benchmark's targets."""
     big = next((s for s in r.sizes if s.requested == MILLION), None)
     big_why = "1,000,000 records not measured" if big is None else (big.ours.failure or big.frictionless.failure)
     ours, fl = r.real["ours"], r.real["frictionless"]

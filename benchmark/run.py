@@ -1,4 +1,4 @@
-"""The benchmark of issue 6: our validator, `frictionless validate` and the docs build, side by side.
+"""The benchmark: our validator, `frictionless validate` and the docs build, side by side.
 
 For each size it generates a synthetic package (benchmark.synthetic) with a
 known set of seeded errors (benchmark.seeded), then runs both validators on the
