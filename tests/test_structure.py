@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import polars as pl
 import pytest
 
 from schemas import csvfile, descriptor, structure
@@ -141,3 +142,10 @@ def test_a_table_without_a_known_column_keeps_its_rows(tmp_path):
     t, problems = structure.cast(table)
     assert not problems and t.pl.shape == (2, 0) and t.frame.shape == (2, 0) and t.bad("a").tolist() == [False] * 2
     assert structure.keys(desc, {"x": t}) == []
+
+
+def test_repeated_hashes_are_found_at_any_size():
+    """Keys are compared by 64-bit hashes: a repeat is found whatever the hash (above 2**63 too), and a missing
+    one (a key not compared) repeats nothing."""
+    values = pl.Series([2**64 - 1, 5, None, 2**64 - 1, 2**63, 5, 7, None, 2**63 + 1], dtype=pl.UInt64)
+    assert structure._repeated(values).to_list() == [True, True, False, True, False, True, False, False, False]
