@@ -56,7 +56,10 @@ def targets(r: Result) -> list[tuple[str, str, str]]:
 def _ratio(a: float, b: float, limit: float, digits: int) -> tuple[bool, str]:
     """Whether a / b is at most `limit`, and the figures: 'a s / b s = a/b'."""
     ratio = a / b
-    return ratio <= limit, f"{a:.{digits}f} s / {b:.{digits}f} s = {ratio:.2f}"
+    shown = f"{ratio:.2f}"
+    if (float(shown) <= limit) != (ratio <= limit):  # 0.105 is not "0.10" against a limit of 0.1
+        shown = f"{ratio:.3f}"
+    return ratio <= limit, f"{a:.{digits}f} s / {b:.{digits}f} s = {shown}"
 
 
 def _floor_why(size: Size) -> str:

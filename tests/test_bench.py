@@ -118,3 +118,11 @@ def test_the_floor_target_fails_past_four_times_and_a_failed_floor_is_not_judged
     assert floor_rows(failed)[1].split(" | ")[3] == "exit 1, expected 0"
     assert "- **not measured**: at 1,000,000 records our validator takes at most 4 times the parse floor " \
            "(exit 1, expected 0)" in failed
+
+
+def test_a_ratio_just_over_its_limit_is_not_shown_as_the_limit():
+    run = result(ours=15.53, floor_s=2.28)
+    run.sizes[0].frictionless.runs[0] = measure.Run(147.93, 147.9, 2740.0, 1)
+    page = report.markdown(run)
+    assert "- **NOT met**: at 1,000,000 records our validator takes at most 1/10 of frictionless's time " \
+           "(15.5 s / 147.9 s = 0.105)" in page
