@@ -38,6 +38,7 @@ from .report import Problem
 from .structure import Typed
 
 PROVENANCE_COLUMNS = {"resource", "record_id", "field", "source_id", "evidence", "method"}
+ARCHIVE_COLUMNS = {"source_id", "archive_file", "sha256"}  # what of sources.csv the archive is checked by
 
 
 def traced(name: str) -> tuple[str, ...]:
@@ -126,7 +127,7 @@ class Checker:
         """Each archived text (read once, `Texts`): its SHA-256 against sources.csv, then its folded text."""
         problems, read = [], []
         s = self.sources
-        if self.texts is None or s is None or not {"source_id", "archive_file", "sha256"} <= set(s.pl.columns):
+        if self.texts is None or s is None or not ARCHIVE_COLUMNS <= set(s.pl.columns):
             return problems
         texts, self.texts = self.texts, None  # let go once read
         pattern = _pattern(s.resource, "archive_file")

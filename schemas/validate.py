@@ -122,7 +122,7 @@ def _size(res) -> int:
 
 def _texts(archive: Path, sources) -> provenance.Texts | None:
     _, t = sources.result()  # handed to the pool before this task: it has started, so this wait ends
-    if t is None or "archive_file" not in t.pl.columns:
+    if t is None or not provenance.ARCHIVE_COLUMNS <= set(t.pl.columns):  # the archive is not checked
         return None
     return provenance.Texts(archive, t)
 
