@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import csv
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -186,11 +185,15 @@ class Ledger:
                                    "ascii": [a.text.isascii() for a in articles.values()]},
                                   schema={"source_id": pl.String, "i": pl.UInt32, "base": pl.Int64,
                                           "ascii": pl.Boolean})
-        # The articles' numbers, unless given, are read (RE2, in C++) on another thread while the quotes are placed
-        # (Polars): the first step that needs them waits (`_numbers`).
-        pool = ThreadPoolExecutor(1)
-        self._reading = pool.submit(self._read_numbers, texts, places)
-        pool.shutdown(wait=False)  # the thread ends when its one task does
+        # where each article's numbers stand, and the same for all the texts one after another
+        for a, found in zip(articles.values(), numbers.places(texts) if places is None else places):
+            a._places = found
+        counts = np.array([len(a.places[0]) for a in articles.values()], dtype=np.int64)
+        self.first = dict(zip(articles, np.cumsum(counts) - counts))  # each article's first number
+        none = [np.zeros(0, np.int64)]
+        self.starts = np.concatenate([a.places[0] + self.base[sid] for sid, a in articles.items()] or none)
+        self.ends = np.concatenate([a.places[1] + self.base[sid] for sid, a in articles.items()] or none)
+        self.traced = np.zeros(len(self.starts), dtype=bool)
         self.set_apart: list[tuple[object, str, Number]] = []  # after close: (key, source_id, number) set aside
 
     def cite(self, evidence: Iterable[tuple[str, str, str | None]]) -> None:
@@ -203,21 +206,6 @@ class Ledger:
             if span:
                 by_quote.setdefault((sid, quote), set()).add(span)
         self._locate((sid, quote, spans) for (sid, quote), spans in by_quote.items())
-
-    def _read_numbers(self, texts: pa.Array, places: list[tuple[np.ndarray, np.ndarray]] | None) -> None:
-        """Where each article's numbers stand, and the same for all the texts one after another."""
-        for a, found in zip(self.articles.values(), numbers.places(texts) if places is None else places):
-            a._places = found
-        counts = np.array([len(a.places[0]) for a in self.articles.values()], dtype=np.int64)
-        self.first = dict(zip(self.articles, np.cumsum(counts) - counts))  # each article's first number
-        none = [np.zeros(0, np.int64)]
-        self.starts = np.concatenate([a.places[0] + self.base[sid] for sid, a in self.articles.items()] or none)
-        self.ends = np.concatenate([a.places[1] + self.base[sid] for sid, a in self.articles.items()] or none)
-        self.traced = np.zeros(len(self.starts), dtype=bool)
-
-    def _numbers(self) -> None:
-        """Wait for the articles' numbers (and raise here what reading them raised)."""
-        self._reading.result()
 
     def place_quotes(self, pairs: pl.DataFrame) -> pl.DataFrame:
         """Of (source_id, quote) pairs, the quote folded: where the quote first starts in its article (`q_at`,
@@ -241,16 +229,9 @@ class Ledger:
         found = ev.filter(placed & pl.col("s_once")).select(start=pl.col("base") + pl.col("q_at") + pl.col("s_at"),
                                                            length=pl.col("span").str.len_bytes())
         self._cover(found["start"].to_numpy(), found["length"].to_numpy())
-        # a span more than once in its quote: its places in the quote, found in Python (a quote is short)
-        again = ev.filter(placed & ~pl.col("s_once")).select((pl.col("base") + pl.col("q_at")).alias("at"),
-                                                             "quote", "span").unique()
-        starts, lengths = [], []
-        for at, quote, span in again.iter_rows():
-            for k in _places(quote, span):
-                starts.append(at + k)
-                lengths.append(len(span))
-        self._cover(starts, lengths)
-        rest = ev.filter(~placed).group_by("source_id", "quote").agg(pl.col("span").unique())
+        # the rest (a span more than once in its quote, a quote placed in doubt or not at all) as `cite` does
+        rest = ev.filter(~(placed & pl.col("s_once")).fill_null(False)).group_by("source_id", "quote").agg(
+            pl.col("span").unique())
         self._locate(rest.iter_rows())
 
     def _locate(self, groups) -> None:
@@ -276,7 +257,6 @@ class Ledger:
 
     def _cover(self, starts, lengths) -> None:
         """The numbers wholly inside each place (its start and its length) are traced."""
-        self._numbers()
         starts = np.asarray(starts, dtype=np.int64)
         stops = starts + np.asarray(lengths, dtype=np.int64)
         # numbers do not overlap, so their starts and ends both rise
@@ -289,7 +269,6 @@ class Ledger:
 
     def close(self, set_aside: Iterable[tuple[object, str, str]]) -> tuple[list[Unaccounted], list[BadSetAside]]:
         """The set-aside rows, each checked, then every number neither traced nor inside a set-aside span."""
-        self._numbers()
         aside = np.zeros(len(self.traced), dtype=bool)
         bad = []
         for key, sid, span in set_aside:
@@ -324,7 +303,6 @@ class Ledger:
 
     def counts(self) -> tuple[int, int]:
         """How many numbers the articles state, and how many of them traced fields cite."""
-        self._numbers()
         return len(self.traced), int(self.traced.sum())
 
     def _states_number(self, span: str) -> bool:
