@@ -233,36 +233,40 @@ class Checker:
             sub = rows.filter(pl.col("resource") == name)
             if not sub.height:
                 continue
-            sub = sub.join(self._record_side(name, rec), on="record_id", how="left", maintain_order="left")
+            # each row's record (`at`: the first row of its record_id, null for none), whose columns each check
+            # takes for the rows it reads (`_theirs`), not all of them joined to every row at once
+            first = rec.pl.select("record_id", at=pl.int_range(pl.len(), dtype=pl.Int64)) \
+                .filter(pl.col("record_id").is_not_null()).unique("record_id", keep="first")
+            sub = sub.join(first, on="record_id", how="left", maintain_order="left")
+            record = self._record_columns(name, rec)
             # each distinct evidence text folded once (a thirtieth of the rows at a million records); one reported
             # already is not searched for as well
             folded = sub.select(pl.col("evidence").unique()).with_columns(ev=completeness.folded(pl.col("evidence")))
             sub = sub.join(folded, on="evidence", how="left", maintain_order="left").with_columns(
                 ev=pl.when(~pl.col("ev_bad")).then(pl.col("ev")))
-            sub = sub.with_columns(inside=pl.col("r_quote").str.contains(pl.col("ev"), literal=True).fill_null(False))
-            problems += self._belongs(prov, sub, name, rec)
+            sub = sub.with_columns(inside=_theirs(sub, record, "r_quote").select(
+                pl.col("r_quote").str.contains(pl.col("ev"), literal=True).fill_null(False)).to_series())
+            problems += self._belongs(prov, sub, name, rec, record)
             if self.ledger is not None:
                 problems += self._verbatim(prov, sub)
-                self._cite(sub)
-            problems += self._values(prov, sub, rec)
-            problems += self._field_words(prov, sub, name)
+                self._cite(sub, record)
+            problems += self._values(prov, sub, rec, record)
+            problems += self._field_words(prov, sub, name, record)
         return problems
 
-    def _record_side(self, name: str, rec: Typed) -> pl.DataFrame:
-        """Of each record_id, the first record's row (`at`) and what the checks read of it, named r_*."""
+    def _record_columns(self, name: str, rec: Typed) -> pl.DataFrame:
+        """What the checks read of each record, named r_*, row for row with its table."""
         r, year = rec.pl, YEAR_FIELD[name]
         cols = [pl.col(c).alias(f"r_{c}") for c in ("source_id", "value", "unit", "comparator", year) if c in r.columns]
-        side = r.select(pl.col("record_id"), pl.int_range(pl.len(), dtype=pl.Int64).alias("at"), *cols,
-                        self.folded_quotes(name).alias("r_quote"))
+        side = r.select(*cols, self.folded_quotes(name).alias("r_quote"))
         if name in self.quote_places:
             side = pl.concat([side, self.quote_places[name]], how="horizontal")
         return side.with_columns(
             pl.Series("r_bad_source", rec.bad("source_id")), pl.Series("r_bad_vuq", rec.bad("value", "unit", "quote")),
             pl.Series("r_bad_yuc", rec.bad(year, "unit", "comparator")),
-            *(pl.Series(f"filled_{f}", cell) for f, cell in self.filled[name].items()),
-        ).filter(pl.col("record_id").is_not_null()).unique("record_id", keep="first")
+            *(pl.Series(f"filled_{f}", cell) for f, cell in self.filled[name].items()))
 
-    def _belongs(self, prov, sub, name, rec) -> list[Problem]:
+    def _belongs(self, prov, sub, name, rec, record) -> list[Problem]:
         """The row names a non-empty traced field of a record of the same source; the record field is covered."""
         problems = []
         known, sound = pl.col("at").is_not_null(), pl.col("sound")  # a row with a cell reported says nothing more
@@ -273,17 +277,19 @@ class Checker:
                 problems.append(_problem(prov, row, "record_id", f"{rid!r} is not a record of {rec.file}",
                                          f"a record_id of {rec.file}", "provenance-orphan"))
         covered = pl.lit(False)
+        sub = _theirs(sub.filter(known), record, "r_source_id", "r_bad_source",
+                      *(f"filled_{f}" for f in traced(name)))
         for f in traced(name):
             if f in self.filled[name]:
-                this = known & (pl.col("field") == f) & pl.col(f"filled_{f}")
+                this = (pl.col("field") == f) & pl.col(f"filled_{f}")
                 covered = covered | this.fill_null(False)
                 self.has[name][f][sub.filter(this)["at"].to_numpy()] = True
-        for row, f, rid in sub.filter(known & ~covered & pl.col("field").is_not_null() & sound) \
+        for row, f, rid in sub.filter(~covered & pl.col("field").is_not_null() & sound) \
                 .select("row", pl.col("field").cast(pl.String), pl.col("record_id").cast(pl.String)).iter_rows():
             problems.append(_problem(prov, row, "field", f"{f} of {rid} is empty or not traced",
                                      "provenance only for non-empty traced fields", "provenance-orphan"))
         # empty, or the record's own source wrong: reported
-        wrong = known & pl.col("source_id").is_not_null() & sound & ~pl.col("r_bad_source") \
+        wrong = pl.col("source_id").is_not_null() & sound & ~pl.col("r_bad_source") \
             & pl.col("source_id").ne_missing(pl.col("r_source_id"))
         for row, sid, theirs in sub.filter(wrong).select("row", pl.col("source_id").cast(pl.String),
                                                          pl.col("r_source_id").cast(pl.String)).iter_rows():
@@ -306,7 +312,7 @@ class Checker:
                          "a verbatim span of the article (only whitespace may differ)", "not-verbatim")
                 for row, sid, ev in outside.join(missing, on=["source_id", "ev"], how="semi").iter_rows()]
 
-    def _cite(self, sub) -> None:
+    def _cite(self, sub, record) -> None:
         """Tell the completeness ledger where the evidence of each traced field stands: inside its record's
         quote when it lies there, else anywhere in the article."""
         distinct = sub["evidence"].drop_nulls().unique()
@@ -314,19 +320,21 @@ class Checker:
         may = distinct.filter(pl.Series(may, dtype=pl.Boolean))  # evidence stating no number covers none
         # the record's quote was placed in the record's own article: a row citing another source is placed anew
         own = pl.col("inside") & pl.col("source_id").eq_missing(pl.col("r_source_id"))
-        self.ledger.cite_frame(sub.filter(pl.col("at").is_not_null() & pl.col("evidence").is_in(may.implode()))
-                               .select(pl.col("source_id").cast(pl.String), span=pl.col("ev"),
-                                       quote=pl.when(pl.col("inside")).then(pl.col("r_quote")),
-                                       q_at=pl.when(own).then(pl.col("q_at")),
-                                       q_once=pl.when(own).then(pl.col("q_once"))))
+        rows = _theirs(sub.filter(pl.col("at").is_not_null() & pl.col("evidence").is_in(may.implode())), record,
+                       "r_source_id", "r_quote", "q_at", "q_once")
+        self.ledger.cite_frame(rows.select(pl.col("source_id").cast(pl.String), span=pl.col("ev"),
+                                           quote=pl.when(pl.col("inside")).then(pl.col("r_quote")),
+                                           q_at=pl.when(own).then(pl.col("q_at")),
+                                           q_once=pl.when(own).then(pl.col("q_once"))))
 
-    def _values(self, prov, sub, rec) -> list[Problem]:
+    def _values(self, prov, sub, rec, record) -> list[Problem]:
         """The value's evidence reads as exactly the record's value and lies inside the record's quote.
         Each distinct evidence text is read once."""
-        if "r_value" not in sub.columns:
+        if "r_value" not in record.columns:
             return []
-        mine = sub.filter(pl.col("at").is_not_null() & (pl.col("field") == "value") & pl.col("evidence").is_not_null()
-                          & pl.col("sound") & ~pl.col("r_bad_vuq"))
+        mine = _theirs(sub.filter(pl.col("at").is_not_null() & (pl.col("field") == "value")
+                                  & pl.col("evidence").is_not_null() & pl.col("sound")),
+                       record, "r_bad_vuq", "r_value", "r_unit", "r_quote").filter(~pl.col("r_bad_vuq"))
         if not mine.height:
             return []
         spans = mine["ev"].unique().to_list()
@@ -367,15 +375,16 @@ class Checker:
         """The span states the value in words and no number (a number in it is what it states)."""
         return not self._number(span) and numbers.states_in_words(span, value, unit)
 
-    def _field_words(self, prov, sub, name) -> list[Problem]:
+    def _field_words(self, prov, sub, name, record) -> list[Problem]:
         """Stated years, hedges and units are in their evidence: each distinct combination of field,
         evidence, method and the record's year, unit and comparator is checked once."""
         year = YEAR_FIELD[name]
         keys = ["field", "evidence", "method", f"r_{year}", "r_unit", "r_comparator"]
-        if not set(keys) <= set(sub.columns):
+        if not set(keys) <= set(sub.columns) | set(record.columns):
             return []
-        mine = sub.filter(pl.col("at").is_not_null() & pl.col("field").is_in([year, "unit", "comparator"])
-                          & pl.col("sound") & ~pl.col("r_bad_yuc")).select("row", "record_id", *keys)
+        mine = _theirs(sub.filter(pl.col("at").is_not_null() & pl.col("field").is_in([year, "unit", "comparator"])
+                                  & pl.col("sound")), record, "r_bad_yuc", *keys[3:]) \
+            .filter(~pl.col("r_bad_yuc")).select("row", "record_id", *keys)
         combos = mine.select(keys).unique()
         bad, which = [], []
         for k, key in enumerate(combos.select(*(pl.col(c).cast(pl.String) if c != f"r_{year}" else pl.col(c)
@@ -509,6 +518,13 @@ def _pattern(res, name: str) -> re.Pattern | None:
         return re.compile(pattern) if pattern is not None else None
     except re.error:
         return None
+
+
+def _theirs(rows: pl.DataFrame, record: pl.DataFrame, *columns: str) -> pl.DataFrame:
+    """The rows with the named columns of their records (`record`, by each row's `at`; null where a row has no
+    record); a column the record table lacks is left out."""
+    have = [c for c in columns if c in record.columns]
+    return pl.concat([rows, record.select(pl.col(have).gather(rows["at"]))], how="horizontal") if have else rows
 
 
 def _cell(t: Typed, col: str, pos: int):
