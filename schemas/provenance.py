@@ -54,14 +54,16 @@ class Texts:
     """The archived texts sources.csv names, each opened once: by name, why it was not opened (paths.Refused),
     None for a file that is not there, or its SHA-256 and its text (a UnicodeDecodeError for bytes that are not
     UTF-8); the texts folded, and where their numbers stand. It needs only the sources table, so the validator
-    makes it beside the other tables' reading. A name its field's pattern refuses is not opened: it is the
-    schema layer's to report."""
+    makes it beside the other tables' reading, in `parts` parts (this one is part `part`, from 0), which
+    `joined` puts together. A name its field's pattern refuses is not opened: it is the schema layer's to
+    report."""
 
-    def __init__(self, archive: Path, sources: Typed):
+    def __init__(self, archive: Path, sources: Typed, part: int = 0, parts: int = 1):
         folder = paths.Folder(archive, "the archive folder")
         pattern = _pattern(sources.resource, "archive_file")
         self.opened: dict[str, paths.Refused | tuple[str, str | UnicodeDecodeError] | None] = {}
-        for name in _texts(sources.pl["archive_file"].drop_nulls().unique(maintain_order=True)):
+        names = _texts(sources.pl["archive_file"].drop_nulls().unique(maintain_order=True))
+        for name in names[part * len(names) // parts:(part + 1) * len(names) // parts]:
             if pattern is not None and not pattern.fullmatch(name):
                 continue
             try:
@@ -82,6 +84,18 @@ class Texts:
         self.at = {name: i for i, (name, _) in enumerate(read)}  # each read text's place in `folded`
         self.folded = completeness.fold_all([text for _, text in read])
         self.places = numbers.places(self.folded)
+
+    @classmethod
+    def joined(cls, parts: list[Texts | None]) -> Texts | None:
+        """The parts as one, in order (None: the archive is not checked)."""
+        if not parts or parts[0] is None:
+            return None
+        whole = cls.__new__(cls)
+        whole.opened = {name: got for p in parts for name, got in p.opened.items()}
+        whole.at = {name: i for i, name in enumerate(name for p in parts for name in p.at)}
+        whole.folded = pa.concat_arrays([p.folded for p in parts])
+        whole.places = [found for p in parts for found in p.places]
+        return whole
 
 
 class Checker:

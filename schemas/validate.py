@@ -69,7 +69,7 @@ def validate(root: Path | str, archive: Path | str | None = None, keep_tables: b
             findings.make_ahead()
     with clock("provenance"):
         # the texts are handed on, not kept here: the checker lets them go once it has what it needs of them
-        checker = provenance.Checker(typed, archive, texts.result() if texts is not None else None)
+        checker = provenance.Checker(typed, archive, provenance.Texts.joined([part.result() for part in texts]))
         del texts
         report.add(checker.check_archive())
         report.add(checker.check_quotes())
@@ -105,13 +105,17 @@ class Stopwatch:
 
 
 def _read_all(pool: ThreadPoolExecutor, root: Path, desc, archive: Path | None):
-    """Every table's reading (in the descriptor's order), and the archived texts' (None: no archive given).
-    The sources table, which the texts' reading waits for, is handed to the pool first, the texts next, then
-    the larger files before the smaller, so that no core waits at the end for a large file alone."""
+    """Every table's reading (in the descriptor's order), and the archived texts' in two parts (none: no
+    archive given). The sources table, which the texts' reading waits for, is handed to the pool first, then
+    the texts' first part, the largest file, the texts' second part and the other files, larger before
+    smaller: so that no core waits at the end for a large file alone."""
     order = sorted(desc.resources, key=lambda n: (n != "sources", -_size(desc.resources[n])))
     reads = {name: pool.submit(_read, root, desc.resources[name]) for name in order[:1]}
-    texts = pool.submit(_texts, archive, reads["sources"]) if archive is not None and "sources" in reads else None
-    reads.update((name, pool.submit(_read, root, desc.resources[name])) for name in order[1:])
+    checked = archive is not None and "sources" in reads
+    texts = [pool.submit(_texts, archive, reads["sources"], 0)] if checked else []
+    reads.update((name, pool.submit(_read, root, desc.resources[name])) for name in order[1:2])
+    texts += [pool.submit(_texts, archive, reads["sources"], 1)] if checked else []
+    reads.update((name, pool.submit(_read, root, desc.resources[name])) for name in order[2:])
     return {name: reads[name] for name in desc.resources}, texts
 
 
@@ -120,11 +124,11 @@ def _size(res) -> int:
     return path.stat().st_size if path is not None and path.is_file() else 0
 
 
-def _texts(archive: Path, sources) -> provenance.Texts | None:
+def _texts(archive: Path, sources, part: int) -> provenance.Texts | None:
     _, t = sources.result()  # handed to the pool before this task: it has started, so this wait ends
     if t is None or not provenance.ARCHIVE_COLUMNS <= set(t.pl.columns):  # the archive is not checked
         return None
-    return provenance.Texts(archive, t)
+    return provenance.Texts(archive, t, part, 2)
 
 
 def _read(root: Path, res) -> tuple[list[Problem], structure.Typed | None]:
