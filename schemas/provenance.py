@@ -334,12 +334,12 @@ class Checker:
         may = distinct.filter(pl.Series(may, dtype=pl.Boolean))  # evidence stating no number covers none
         # the record's quote was placed in the record's own article: a row citing another source is placed anew
         own = pl.col("inside") & pl.col("source_id").eq_missing(pl.col("r_source_id"))
-        rows = _theirs(sub.filter(pl.col("at").is_not_null() & pl.col("evidence").is_in(may.implode())), record,
-                       "r_source_id", "r_quote", "q_at", "q_once")
-        self.ledger.cite_frame(rows.select(pl.col("source_id").cast(pl.String), span=pl.col("ev"),
-                                           quote=pl.when(pl.col("inside")).then(pl.col("r_quote")),
-                                           q_at=pl.when(own).then(pl.col("q_at")),
-                                           q_once=pl.when(own).then(pl.col("q_once"))))
+        # only the columns read, and none of them held while the ledger places them
+        rows = sub.lazy().filter(pl.col("at").is_not_null() & pl.col("evidence").is_in(may.implode())) \
+            .select("source_id", "ev", "inside", "at")
+        self.ledger.cite_frame(_theirs(rows.collect(), record, "r_source_id", "r_quote", "q_at", "q_once").select(
+            pl.col("source_id").cast(pl.String), span=pl.col("ev"), quote=pl.when(pl.col("inside")).then(
+                pl.col("r_quote")), q_at=pl.when(own).then(pl.col("q_at")), q_once=pl.when(own).then(pl.col("q_once"))))
 
     def _values(self, prov, sub, rec, record) -> list[Problem]:
         """The value's evidence reads as exactly the record's value and lies inside the record's quote.
