@@ -15,8 +15,10 @@ hedges and units are in their evidence; every field of every record has a
 provenance row from the record's own source, and every provenance row belongs
 to a field of a record.
 
-Provenance rows are joined to their records by Polars (`Checker.add`); what
-the later steps need of them is kept as one boolean per record field.
+Provenance rows are joined to their records' rows by Polars (`Checker.add`),
+and each check takes the record columns it reads for the rows it reads
+(`_theirs`); what the later steps need of them is kept as one boolean per
+record field.
 """
 from __future__ import annotations
 
@@ -87,7 +89,7 @@ class Texts:
 
     @classmethod
     def joined(cls, parts: list[Texts | None]) -> Texts | None:
-        """The parts as one, in order (None: the archive is not checked)."""
+        """The parts as one, in order (None: no parts, or the archive is not checked, and then no part is read)."""
         if not parts or parts[0] is None:
             return None
         whole = cls.__new__(cls)
@@ -290,9 +292,9 @@ class Checker:
                     .select("row", pl.col("record_id").cast(pl.String)).iter_rows():
                 problems.append(_problem(prov, row, "record_id", f"{rid!r} is not a record of {rec.file}",
                                          f"a record_id of {rec.file}", "provenance-orphan"))
-        covered = pl.lit(False)
         sub = _theirs(sub.filter(known), record, "r_source_id", "r_bad_source",
                       *(f"filled_{f}" for f in traced(name)))
+        covered = pl.lit(False)
         for f in traced(name):
             if f in self.filled[name]:
                 this = (pl.col("field") == f) & pl.col(f"filled_{f}")
@@ -338,8 +340,9 @@ class Checker:
         rows = sub.lazy().filter(pl.col("at").is_not_null() & pl.col("evidence").is_in(may.implode())) \
             .select("source_id", "ev", "inside", "at")
         self.ledger.cite_frame(_theirs(rows.collect(), record, "r_source_id", "r_quote", "q_at", "q_once").select(
-            pl.col("source_id").cast(pl.String), span=pl.col("ev"), quote=pl.when(pl.col("inside")).then(
-                pl.col("r_quote")), q_at=pl.when(own).then(pl.col("q_at")), q_once=pl.when(own).then(pl.col("q_once"))))
+            pl.col("source_id").cast(pl.String), span=pl.col("ev"),
+            quote=pl.when(pl.col("inside")).then(pl.col("r_quote")),
+            q_at=pl.when(own).then(pl.col("q_at")), q_once=pl.when(own).then(pl.col("q_once"))))
 
     def _values(self, prov, sub, rec, record) -> list[Problem]:
         """The value's evidence reads as exactly the record's value and lies inside the record's quote.
