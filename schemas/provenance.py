@@ -249,11 +249,9 @@ class Checker:
             sub = rows.filter(pl.col("resource") == name)
             if not sub.height:
                 continue
-            # each row's record (`at`: the first row of its record_id, null for none), whose columns each check
-            # takes for the rows it reads (`_theirs`), not all of them joined to every row at once
-            first = rec.pl.select("record_id", at=pl.int_range(pl.len(), dtype=pl.Int64)) \
-                .filter(pl.col("record_id").is_not_null()).unique("record_id", keep="first")
-            sub = sub.join(first, on="record_id", how="left", maintain_order="left")
+            # each row's record (`at`), whose columns each check takes for the rows it reads (`_theirs`), not all
+            # of them joined to every row at once
+            sub = sub.with_columns(at=_first_row(sub["record_id"], rec.pl["record_id"]))
             record = self._record_columns(name, rec)
             # each distinct evidence text folded once (a thirtieth of the rows at a million records); one reported
             # already is not searched for as well
@@ -494,7 +492,7 @@ class Checker:
             return []
         problems = []
         # where each named record is in its table, looked up for the whole column at once
-        at_of = {name: _first_row(t.pl[column], self.records[name].pl["record_id"])
+        at_of = {name: _first_row(t.pl[column], self.records[name].pl["record_id"]).fill_null(-1).to_numpy()
                  for name, column in named_by.items() if name in self.records}
         for pos, (sid, span, reason, *ids) in enumerate(t.pl.select("source_id", "span", "reason",
                                                                     *named_by.values()).iter_rows()):
@@ -549,12 +547,11 @@ def _cell(t: Typed, col: str, pos: int):
     return t.pl[col][int(pos)] if col in t.pl.columns else None
 
 
-def _first_row(ids: pl.Series, of: pl.Series) -> np.ndarray:
-    """For each of `ids`, the first row of `of` holding the same text; -1 where none does."""
-    first = pl.DataFrame({"id": of.cast(pl.String), "row": pl.int_range(of.len(), dtype=pl.Int64, eager=True)}) \
-        .drop_nulls("id").unique("id", keep="first", maintain_order=True)
-    return pl.DataFrame({"id": ids.cast(pl.String)}).join(first, on="id", how="left", maintain_order="left")[
-        "row"].fill_null(-1).to_numpy()
+def _first_row(ids: pl.Series, of: pl.Series) -> pl.Series:
+    """For each of `ids`, the first row of `of` holding the same text (null where none does)."""
+    first = pl.DataFrame({"id": of, "row": pl.int_range(of.len(), dtype=pl.Int64, eager=True)}) \
+        .drop_nulls("id").unique("id", keep="first")
+    return pl.DataFrame({"id": ids}).join(first, on="id", how="left", maintain_order="left")["row"]
 
 
 def _texts(column: pl.Series) -> list:

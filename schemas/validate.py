@@ -110,12 +110,11 @@ def _read_all(pool: ThreadPoolExecutor, root: Path, desc, archive: Path | None):
     the texts' first part, the largest file, the texts' second part and the other files, larger before
     smaller: so that no core waits at the end for a large file alone."""
     order = sorted(desc.resources, key=lambda n: (n != "sources", -_size(desc.resources[n])))
-    reads = {name: pool.submit(_read, root, desc.resources[name]) for name in order[:1]}
-    checked = archive is not None and "sources" in reads
-    texts = [pool.submit(_texts, archive, reads["sources"], 0)] if checked else []
-    reads.update((name, pool.submit(_read, root, desc.resources[name])) for name in order[1:2])
-    texts += [pool.submit(_texts, archive, reads["sources"], 1)] if checked else []
-    reads.update((name, pool.submit(_read, root, desc.resources[name])) for name in order[2:])
+    reads, texts = {}, []
+    for k, names in enumerate((order[:1], order[1:2], order[2:])):
+        reads.update((name, pool.submit(_read, root, desc.resources[name])) for name in names)
+        if k < 2 and archive is not None and "sources" in reads:
+            texts.append(pool.submit(_texts, archive, reads["sources"], k))
     return {name: reads[name] for name in desc.resources}, texts
 
 
