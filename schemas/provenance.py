@@ -41,6 +41,7 @@ from .structure import Typed
 
 PROVENANCE_COLUMNS = {"resource", "record_id", "field", "source_id", "evidence", "method"}
 ARCHIVE_COLUMNS = {"source_id", "archive_file", "sha256"}  # what of sources.csv the archive is checked by
+PART = 1 << 20  # provenance rows checked at a time
 
 
 def traced(name: str) -> tuple[str, ...]:
@@ -228,7 +229,9 @@ class Checker:
     # --------------------------------------------------------- provenance
     def add(self, prov: Typed) -> list[Problem]:
         """The provenance table, each row joined to its record on (resource, record_id): the checks are Polars
-        expressions over the rows, and Python sees only distinct evidence texts and the rows found wrong."""
+        expressions over the rows, and Python sees only distinct evidence texts and the rows found wrong. No check
+        reads more than its rows and their records, so the table is checked a part (PART rows) at a time: the
+        memory the checks work in is a part's, not the whole table's."""
         p = prov.pl
         if not PROVENANCE_COLUMNS <= set(p.columns):
             return []
@@ -242,31 +245,44 @@ class Checker:
             for name in self.records:
                 which = lost & ((p["resource"] == name).fill_null(False).to_numpy() | prov.bad("resource"))
                 self.unsure_fields[name].update(_texts(p["field"].filter(which)))
-        rows = p.select(*PROVENANCE_COLUMNS).with_columns(
-            pl.int_range(pl.len(), dtype=pl.Int64).alias("row"), pl.Series("sound", ~reported),
-            pl.Series("field_bad", prov.bad("field")), pl.Series("ev_bad", prov.bad("evidence")))
-        for name, rec in self.records.items():
-            sub = rows.filter(pl.col("resource") == name)
-            if not sub.height:
-                continue
-            # each row's record (`at`), whose columns each check takes for the rows it reads (`_theirs`), not all
-            # of them joined to every row at once
-            sub = sub.with_columns(at=_first_row(sub["record_id"], rec.pl["record_id"]))
-            record = self._record_columns(name, rec)
-            # each distinct evidence text folded once (a thirtieth of the rows at a million records); one reported
-            # already is not searched for as well
-            folded = sub.select(pl.col("evidence").unique()).with_columns(ev=completeness.folded(pl.col("evidence")))
-            sub = sub.join(folded, on="evidence", how="left", maintain_order="left").with_columns(
-                ev=pl.when(~pl.col("ev_bad")).then(pl.col("ev")))
-            sub = sub.with_columns(inside=_theirs(sub, record, "r_quote").select(
-                pl.col("r_quote").str.contains(pl.col("ev"), literal=True).fill_null(False)).to_series())
-            problems += self._belongs(prov, sub, name, rec, record)
-            if self.ledger is not None:
-                problems += self._verbatim(prov, sub)
-                self._cite(sub, record)
-            problems += self._values(prov, sub, rec, record)
-            problems += self._field_words(prov, sub, name, record)
+        evidence = self._evidence(p["evidence"])
+        field_bad, ev_bad = prov.bad("field"), prov.bad("evidence")
+        # each row's record (`at`), whose columns each check takes for the rows it reads (`_theirs`), not all of
+        # them joined to every row at once
+        records = {name: (rec, self._record_columns(name, rec), _row_of(rec.pl["record_id"]))
+                   for name, rec in self.records.items()}
+        for start in range(0, p.height, PART):
+            part = p.slice(start, PART).select(*PROVENANCE_COLUMNS)
+            stop = start + part.height
+            part = part.with_columns(
+                pl.int_range(start, stop, dtype=pl.Int64).alias("row"), pl.Series("sound", ~reported[start:stop]),
+                pl.Series("field_bad", field_bad[start:stop]), pl.Series("ev_bad", ev_bad[start:stop]))
+            for name, (rec, record, first) in records.items():
+                sub = part.filter(pl.col("resource") == name)
+                if not sub.height:
+                    continue
+                # one reported already is not searched for as well
+                sub = sub.with_columns(at=_first_row(sub["record_id"], first)) \
+                    .join(evidence, on="evidence", how="left", maintain_order="left") \
+                    .with_columns(ev=pl.when(~pl.col("ev_bad")).then(pl.col("ev")))
+                sub = sub.with_columns(inside=_theirs(sub, record, "r_quote").select(
+                    pl.col("r_quote").str.contains(pl.col("ev"), literal=True).fill_null(False)).to_series())
+                problems += self._belongs(prov, sub, name, rec, record)
+                if self.ledger is not None:
+                    problems += self._verbatim(prov, sub)
+                    self._cite(sub, record)
+                problems += self._values(prov, sub, rec, record)
+                problems += self._field_words(prov, sub, name, record)
         return problems
+
+    @staticmethod
+    def _evidence(column: pl.Series) -> pl.DataFrame:
+        """Each distinct evidence text once (a fortieth of the rows at a million records): folded (`ev`), and
+        whether it may state a number (`may`: evidence stating none covers no number of its article)."""
+        distinct = column.drop_nulls().unique()
+        may = pc.match_substring_regex(distinct.cast(pl.String).to_arrow(), numbers.MAY_STATE)
+        return pl.DataFrame([distinct, pl.Series("may", may, dtype=pl.Boolean)]).with_columns(
+            ev=completeness.folded(pl.col("evidence")))
 
     def _record_columns(self, name: str, rec: Typed) -> pl.DataFrame:
         """What the checks read of each record, named r_*, row for row with its table."""
@@ -329,13 +345,10 @@ class Checker:
     def _cite(self, sub, record) -> None:
         """Tell the completeness ledger where the evidence of each traced field stands: inside its record's
         quote when it lies there, else anywhere in the article."""
-        distinct = sub["evidence"].drop_nulls().unique()
-        may = pc.match_substring_regex(distinct.cast(pl.String).to_arrow(), numbers.MAY_STATE)
-        may = distinct.filter(pl.Series(may, dtype=pl.Boolean))  # evidence stating no number covers none
         # the record's quote was placed in the record's own article: a row citing another source is placed anew
         own = pl.col("inside") & pl.col("source_id").eq_missing(pl.col("r_source_id"))
         # only the columns read, and none of them held while the ledger places them
-        rows = sub.lazy().filter(pl.col("at").is_not_null() & pl.col("evidence").is_in(may.implode())) \
+        rows = sub.lazy().filter(pl.col("at").is_not_null() & pl.col("may")) \
             .select("source_id", "ev", "inside", "at")
         self.ledger.cite_frame(_theirs(rows.collect(), record, "r_source_id", "r_quote", "q_at", "q_once").select(
             pl.col("source_id").cast(pl.String), span=pl.col("ev"),
@@ -492,7 +505,7 @@ class Checker:
             return []
         problems = []
         # where each named record is in its table, looked up for the whole column at once
-        at_of = {name: _first_row(t.pl[column], self.records[name].pl["record_id"]).fill_null(-1).to_numpy()
+        at_of = {name: _first_row(t.pl[column], _row_of(self.records[name].pl["record_id"])).fill_null(-1).to_numpy()
                  for name, column in named_by.items() if name in self.records}
         for pos, (sid, span, reason, *ids) in enumerate(t.pl.select("source_id", "span", "reason",
                                                                     *named_by.values()).iter_rows()):
@@ -547,10 +560,14 @@ def _cell(t: Typed, col: str, pos: int):
     return t.pl[col][int(pos)] if col in t.pl.columns else None
 
 
-def _first_row(ids: pl.Series, of: pl.Series) -> pl.Series:
-    """For each of `ids`, the first row of `of` holding the same text (null where none does)."""
-    first = pl.DataFrame({"id": of, "row": pl.int_range(of.len(), dtype=pl.Int64, eager=True)}) \
+def _row_of(of: pl.Series) -> pl.DataFrame:
+    """The first row holding each text of `of` (`id`, `row`), for `_first_row`."""
+    return pl.DataFrame({"id": of, "row": pl.int_range(of.len(), dtype=pl.Int64, eager=True)}) \
         .drop_nulls("id").unique("id", keep="first")
+
+
+def _first_row(ids: pl.Series, first: pl.DataFrame) -> pl.Series:
+    """For each of `ids`, the first row (`_row_of`) holding the same text (null where none does)."""
     return pl.DataFrame({"id": ids}).join(first, on="id", how="left", maintain_order="left")["row"]
 
 

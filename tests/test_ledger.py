@@ -76,6 +76,6 @@ def test_evidence_citing_another_article_than_its_records_is_looked_for_in_that_
     checker = Checker.__new__(Checker)
     checker.ledger = led
     checker._cite(pl.DataFrame({"source_id": ["b"], "evidence": ["5 billion yuan"], "ev": ["5 billion yuan"],
-                                "inside": [True], "at": [0]}),
+                                "may": [True], "inside": [True], "at": [0]}),
                   pl.DataFrame({"r_source_id": ["a"], "r_quote": [quote], "q_at": [at], "q_once": [once]}))
     assert traced(led) == {"a": [], "b": ["5 billion"]}

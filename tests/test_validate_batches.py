@@ -12,7 +12,7 @@ import pytest
 from conftest import REPO, rows, table
 from damage import SH_COMPANIES
 
-from schemas import consistency, csvfile, pandera_schemas
+from schemas import consistency, csvfile, pandera_schemas, provenance
 from schemas.pandera_schemas import Rule
 from schemas.report import LAYERS, Report, TEXT_FINDINGS
 from schemas.validate import validate
@@ -40,6 +40,18 @@ def test_parse_blocks_of_any_size_report_the_same(package, archive, monkeypatch)
     assert any(code == "primary-key" for *_, code in whole) and any(code == "blank-row" for *_, code in whole)
     monkeypatch.setattr(csvfile, "PARSE_BLOCK", 700)  # a few rows a block, parsed on every core
     assert _problems(validate(package, archive)) == whole
+
+
+def test_provenance_checked_in_parts_of_any_size_reports_the_same(package, archive, monkeypatch):
+    """The provenance rows are checked a part at a time: each row keeps its own line, and the completeness
+    account is the whole table's."""
+    _damage_provenance(package)
+    whole = validate(package, archive)
+    assert any(code == "provenance-source" for *_, code in _problems(whole))
+    monkeypatch.setattr(provenance, "PART", 7)
+    parts = validate(package, archive)
+    assert _problems(parts) == _problems(whole)
+    assert parts.completeness == whole.completeness and whole.completeness["traced"] > 0
 
 
 def test_kept_tables_are_whole_after_many_parse_blocks(repo, monkeypatch):
