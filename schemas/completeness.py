@@ -57,10 +57,10 @@ _SPACE = OTHER_SPACE[:-1] + " ]"
 _TO_FOLD = f"{_SPACE}{_SPACE}+|{OTHER_SPACE}"
 
 
-def fold_all(texts: list[str]) -> pa.Array:
+def fold_all(texts: list[str] | pa.Array) -> pa.Array:
     """`fold` of each text, in one pass of RE2 over them all (Arrow text)."""
     arr = numbers.in_halves(lambda part: pc.replace_substring_regex(part, _TO_FOLD, " "),
-                            pa.array(texts, pa.large_string()))
+                            texts if isinstance(texts, pa.Array) else pa.array(texts, pa.large_string()))
     return pc.utf8_trim(arr, " ")
 
 
@@ -72,10 +72,15 @@ def folded(column: pl.Expr) -> pl.Expr:
 class Article:
     """One archived text: folded as quotes are matched, with the way back to its lines."""
 
-    def __init__(self, source_id: str, archive_file: str, raw: str, text: str | None = None):
-        self.source_id, self.archive_file, self.raw = source_id, archive_file, raw
-        self.text = fold(raw) if text is None else text
+    def __init__(self, source_id: str, archive_file: str, raw: str | bytes, text: str | None = None):
+        """`raw`: the archived text, or its UTF-8 bytes (the validator's: a few lines of an article are read)."""
+        self.source_id, self.archive_file, self._raw = source_id, archive_file, raw
+        self.text = fold(self.raw) if text is None else text
         self._places: tuple[np.ndarray, np.ndarray] | None = None  # where its numbers start and end
+
+    @property
+    def raw(self) -> str:
+        return self._raw.decode("utf-8") if isinstance(self._raw, bytes) else self._raw
 
     @property
     def places(self) -> tuple[np.ndarray, np.ndarray]:

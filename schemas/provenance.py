@@ -55,16 +55,16 @@ def _problem(t: Typed, pos, field, message, expected, code) -> Problem:
 
 class Texts:
     """The archived texts sources.csv names, each opened once: by name, why it was not opened (paths.Refused),
-    None for a file that is not there, or its SHA-256 and its text (a UnicodeDecodeError for bytes that are not
-    UTF-8); the texts folded, and where their numbers stand. It needs only the sources table, so the validator
-    makes it beside the other tables' reading, in `parts` parts (this one is part `part`, from 0), which
-    `joined` puts together. A name its field's pattern refuses is not opened: it is the schema layer's to
-    report."""
+    None for a file that is not there, or its SHA-256 and its text, kept as the UTF-8 bytes read (a
+    UnicodeDecodeError for bytes that are not UTF-8); the texts folded, and where their numbers stand. It needs
+    only the sources table, so the validator makes it beside the other tables' reading, in `parts` parts (this
+    one is part `part`, from 0), which `joined` puts together. A name its field's pattern refuses is not
+    opened: it is the schema layer's to report."""
 
     def __init__(self, archive: Path, sources: Typed, part: int = 0, parts: int = 1):
         folder = paths.Folder(archive, "the archive folder")
         pattern = _pattern(sources.resource, "archive_file")
-        self.opened: dict[str, paths.Refused | tuple[str, str | UnicodeDecodeError] | None] = {}
+        self.opened: dict[str, paths.Refused | tuple[str, bytes | UnicodeDecodeError] | None] = {}
         names = _texts(sources.pl["archive_file"].drop_nulls().unique(maintain_order=True))
         for name in names[part * len(names) // parts:(part + 1) * len(names) // parts]:
             if pattern is not None and not pattern.fullmatch(name):
@@ -79,13 +79,18 @@ class Texts:
                 continue
             data = path.read_bytes()
             try:
-                text: str | UnicodeDecodeError = data.decode("utf-8")
+                # kept as bytes: as a Python str, a text with one character past Latin-1 (a no-break space is
+                # not) takes two to four bytes a character
+                data.decode("utf-8")
+                text: bytes | UnicodeDecodeError = data
             except UnicodeDecodeError as exc:
                 text = exc
             self.opened[name] = (hashlib.sha256(data).hexdigest(), text)
-        read = [(name, got[1]) for name, got in self.opened.items() if isinstance(got, tuple) and isinstance(got[1], str)]
+        read = [(name, got[1]) for name, got in self.opened.items()
+                if isinstance(got, tuple) and isinstance(got[1], bytes)]
         self.at = {name: i for i, (name, _) in enumerate(read)}  # each read text's place in `folded`
-        self.folded = completeness.fold_all([text for _, text in read])
+        self.folded = completeness.fold_all(
+            pa.array([text for _, text in read], pa.large_binary()).cast(pa.large_string()))
         self.places = numbers.places(self.folded)
 
     @classmethod
