@@ -72,11 +72,19 @@ def folded(column: pl.Expr) -> pl.Expr:
 class Article:
     """One archived text: folded as quotes are matched, with the way back to its lines."""
 
-    def __init__(self, source_id: str, archive_file: str, raw: str | bytes, text: str | None = None):
-        """`raw`: the archived text, or its UTF-8 bytes (the validator's: a few lines of an article are read)."""
+    def __init__(self, source_id: str, archive_file: str, raw: str | bytes,
+                 text: str | tuple[pl.Series, int] | None = None):
+        """`raw`: the archived text, or its UTF-8 bytes (the validator's: a few lines of an article are read).
+        `text`: the folded text, or where it is held among many (the k-th of a Polars text column, which the
+        ledger searches: the validator holds each folded text once); none: `raw` folded."""
         self.source_id, self.archive_file, self._raw = source_id, archive_file, raw
-        self.text = fold(self.raw) if text is None else text
+        self._text = fold(self.raw) if text is None else text
         self._places: tuple[np.ndarray, np.ndarray] | None = None  # where its numbers start and end
+
+    @property
+    def text(self) -> str:
+        """The folded text."""
+        return self._text if isinstance(self._text, str) else self._text[0][self._text[1]]
 
     @property
     def raw(self) -> str:
@@ -173,25 +181,23 @@ class Ledger:
     the articles one after another), so that provenance can be cited in parts (`cite`) and the account closed
     once (`close`)."""
 
-    def __init__(self, articles: dict[str, Article], texts: pa.Array | None = None,
+    def __init__(self, articles: dict[str, Article], texts: pl.Series | None = None,
                  places: list[tuple[np.ndarray, np.ndarray]] | None = None):
-        """`texts`: the articles' folded texts as Arrow text, and `places`, where their numbers stand
-        (numbers.places), when the caller has them."""
+        """`texts`: the articles' folded texts, in order (a Polars text column), and `places`, where their
+        numbers stand (numbers.places), when the caller has them."""
         self.articles = articles
-        if texts is None:
-            texts = pa.array([a.text for a in articles.values()], pa.large_string())
+        self.folded = pl.Series([a.text for a in articles.values()], dtype=pl.String) if texts is None else texts
         # positions in all the folded texts one after another, so that one search serves every article
-        lengths = np.array([len(a.text) for a in articles.values()], dtype=np.int64)
+        lengths = self.folded.str.len_chars().cast(pl.Int64).to_numpy()
         self.base = dict(zip(articles, np.cumsum(lengths) - lengths))
         self._holds_number: dict[str, bool] = {}
-        self.folded = pl.Series(pl.from_arrow(texts)).cast(pl.String)
         self.index = pl.DataFrame({"source_id": list(articles), "i": np.arange(len(articles), dtype=np.uint32),
                                    "base": np.fromiter(self.base.values(), np.int64, len(articles)),
-                                   "ascii": [a.text.isascii() for a in articles.values()]},
+                                   "ascii": self.folded.str.len_bytes() == self.folded.str.len_chars()},
                                   schema={"source_id": pl.String, "i": pl.UInt32, "base": pl.Int64,
                                           "ascii": pl.Boolean})
         # where each article's numbers stand, and the same for all the texts one after another
-        for a, found in zip(articles.values(), numbers.places(texts) if places is None else places):
+        for a, found in zip(articles.values(), numbers.places(self.folded.to_arrow()) if places is None else places):
             a._places = found
         counts = np.array([len(a.places[0]) for a in articles.values()], dtype=np.int64)
         self.first = dict(zip(articles, np.cumsum(counts) - counts))  # each article's first number
@@ -236,16 +242,19 @@ class Ledger:
         self._cover(found["start"].to_numpy(), found["length"].to_numpy())
         # the rest (a span more than once in its quote, a quote placed in doubt or not at all) as `cite` does
         rest = ev.filter(~(placed & pl.col("s_once")).fill_null(False)).group_by("source_id", "quote").agg(
-            pl.col("span").unique())
+            pl.col("span").unique()).sort("source_id")
         self._locate(rest.iter_rows())
 
     def _locate(self, groups) -> None:
         """(source_id, quote or None, spans) of each quote: the places of its spans, covered."""
         starts, lengths = [], []
+        text, last = None, None
         for sid, quote, spans in groups:
             if sid not in self.articles:
                 continue
-            text, base = self.articles[sid].text, self.base[sid]
+            if sid != last:  # groups of one article come together, and its text is read once for them
+                text, last = self.articles[sid].text, sid
+            base = self.base[sid]
             spans = [span for span in spans if self._states_number(span)]
             anchors = _places(text, quote) if quote is not None and spans else ()
             for q in anchors:

@@ -181,9 +181,9 @@ class Checker:
         # a source_id twice (reported by its key check) keeps its last text
         kept = [read[i] for i in {sid: i for i, (sid, _, _) in enumerate(read)}.values()]
         at = [texts.at[name] for _, name, _ in kept]
-        folded = texts.folded.take(pa.array(at, pa.int64()))
-        articles = {sid: completeness.Article(sid, name, raw, text)
-                    for (sid, name, raw), text in zip(kept, folded.to_pylist())}
+        # each folded text held once, where the ledger searches it, and read from there by its article
+        folded = pl.Series(pl.from_arrow(texts.folded.take(pa.array(at, pa.int64())))).cast(pl.String)
+        articles = {sid: completeness.Article(sid, name, raw, (folded, k)) for k, (sid, name, raw) in enumerate(kept)}
         self.ledger = completeness.Ledger(articles, folded, [texts.places[i] for i in at])
         return problems
 
