@@ -277,9 +277,10 @@ class Ledger:
         first_k = np.searchsorted(self.starts, starts, side="left")
         last_k = np.searchsorted(self.ends, stops, side="right")
         keep = first_k < last_k
-        n = len(self.traced) + 1
-        cover = np.bincount(first_k[keep], minlength=n) - np.bincount(last_k[keep], minlength=n)
-        self.traced |= np.cumsum(cover[:-1]) > 0
+        first_k, counts = first_k[keep], (last_k - first_k)[keep]
+        # the numbers first_k, first_k + 1, ... of each place, one after another: a cost of the places and the
+        # numbers in them, not of all the articles' numbers (the ledger is cited a part at a time)
+        self.traced[np.repeat(first_k - (np.cumsum(counts) - counts), counts) + np.arange(counts.sum())] = True
 
     def close(self, set_aside: Iterable[tuple[object, str, str]]) -> tuple[list[Unaccounted], list[BadSetAside]]:
         """The set-aside rows, each checked, then every number neither traced nor inside a set-aside span."""
