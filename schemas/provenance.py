@@ -41,7 +41,7 @@ from .structure import Typed
 
 PROVENANCE_COLUMNS = {"resource", "record_id", "field", "source_id", "evidence", "method"}
 ARCHIVE_COLUMNS = {"source_id", "archive_file", "sha256"}  # what of sources.csv the archive is checked by
-PART = 1 << 20  # provenance rows checked at a time
+PART = 1 << 19  # provenance rows of a record table checked at a time
 
 
 def traced(name: str) -> tuple[str, ...]:
@@ -235,8 +235,8 @@ class Checker:
     def add(self, prov: Typed) -> list[Problem]:
         """The provenance table, each row joined to its record on (resource, record_id): the checks are Polars
         expressions over the rows, and Python sees only distinct evidence texts and the rows found wrong. No check
-        reads more than its rows and their records, so the table is checked a part (PART rows) at a time: the
-        memory the checks work in is a part's, not the whole table's."""
+        reads more than its rows and their records, so each record table's rows are checked a part (PART rows) at
+        a time: the memory the checks work in is a part's, not the whole table's."""
         p = prov.pl
         if not PROVENANCE_COLUMNS <= set(p.columns):
             return []
@@ -251,33 +251,38 @@ class Checker:
                 which = lost & ((p["resource"] == name).fill_null(False).to_numpy() | prov.bad("resource"))
                 self.unsure_fields[name].update(_texts(p["field"].filter(which)))
         evidence = self._evidence(p["evidence"])
-        field_bad, ev_bad = prov.bad("field"), prov.bad("evidence")
+        marks = pl.DataFrame([pl.Series("sound", ~reported), pl.Series("field_bad", prov.bad("field")),
+                              pl.Series("ev_bad", prov.bad("evidence"))])
+        # the record tables' rows are checked side by side: each table marks its own records alone, and the
+        # ledger's flags are only ever set
+        with ThreadPoolExecutor(len(self.records) or 1) as pool:
+            for found in pool.map(lambda name: self._rows_of(prov, marks, evidence, name), self.records):
+                problems += found
+        return problems
+
+    def _rows_of(self, prov: Typed, marks: pl.DataFrame, evidence: pl.DataFrame, name: str) -> list[Problem]:
+        """The provenance rows of one record table, PART of them at a time (`add`)."""
+        rec, p = self.records[name], prov.pl
         # each row's record (`at`), whose columns each check takes for the rows it reads (`_theirs`), not all of
         # them joined to every row at once
-        records = {name: (rec, self._record_columns(name, rec), _row_of(rec.pl["record_id"]))
-                   for name, rec in self.records.items()}
-        for start in range(0, p.height, PART):
-            part = p.slice(start, PART).select(*PROVENANCE_COLUMNS)
-            stop = start + part.height
-            part = part.with_columns(
-                pl.int_range(start, stop, dtype=pl.Int64).alias("row"), pl.Series("sound", ~reported[start:stop]),
-                pl.Series("field_bad", field_bad[start:stop]), pl.Series("ev_bad", ev_bad[start:stop]))
-            for name, (rec, record, first) in records.items():
-                sub = part.filter(pl.col("resource") == name)
-                if not sub.height:
-                    continue
-                # one reported already is not searched for as well
-                sub = sub.with_columns(at=_first_row(sub["record_id"], first)) \
-                    .join(evidence, on="evidence", how="left", maintain_order="left") \
-                    .with_columns(ev=pl.when(~pl.col("ev_bad")).then(pl.col("ev")))
-                sub = sub.with_columns(inside=_theirs(sub, record, "r_quote").select(
-                    pl.col("r_quote").str.contains(pl.col("ev"), literal=True).fill_null(False)).to_series())
-                problems += self._belongs(prov, sub, name, rec, record)
-                if self.ledger is not None:
-                    problems += self._verbatim(prov, sub)
-                    self._cite(sub, record)
-                problems += self._values(prov, sub, rec, record)
-                problems += self._field_words(prov, sub, name, record)
+        record, first = self._record_columns(name, rec), _FirstRows(rec.pl["record_id"])
+        mine = np.flatnonzero((p["resource"] == name).fill_null(False).to_numpy())
+        problems = []
+        for start in range(0, len(mine), PART):
+            rows = pl.Series("row", mine[start:start + PART])
+            sub = pl.concat([p.select(*PROVENANCE_COLUMNS)[rows], marks[rows]], how="horizontal").with_columns(rows)
+            # one reported already is not searched for as well
+            sub = sub.with_columns(at=first.of(sub["record_id"])) \
+                .join(evidence, on="evidence", how="left", maintain_order="left") \
+                .with_columns(ev=pl.when(~pl.col("ev_bad")).then(pl.col("ev")))
+            sub = sub.with_columns(inside=_theirs(sub, record, "r_quote").select(
+                pl.col("r_quote").str.contains(pl.col("ev"), literal=True).fill_null(False)).to_series())
+            problems += self._belongs(prov, sub, name, rec, record)
+            if self.ledger is not None:
+                problems += self._verbatim(prov, sub)
+                self._cite(sub, record)
+            problems += self._values(prov, sub, rec, record)
+            problems += self._field_words(prov, sub, name, record)
         return problems
 
     @staticmethod
@@ -510,7 +515,7 @@ class Checker:
             return []
         problems = []
         # where each named record is in its table, looked up for the whole column at once
-        at_of = {name: _first_row(t.pl[column], _row_of(self.records[name].pl["record_id"])).fill_null(-1).to_numpy()
+        at_of = {name: _FirstRows(self.records[name].pl["record_id"]).of(t.pl[column]).fill_null(-1).to_numpy()
                  for name, column in named_by.items() if name in self.records}
         for pos, (sid, span, reason, *ids) in enumerate(t.pl.select("source_id", "span", "reason",
                                                                     *named_by.values()).iter_rows()):
@@ -565,15 +570,29 @@ def _cell(t: Typed, col: str, pos: int):
     return t.pl[col][int(pos)] if col in t.pl.columns else None
 
 
-def _row_of(of: pl.Series) -> pl.DataFrame:
-    """The first row holding each text of `of` (`id`, `row`), for `_first_row`."""
-    return pl.DataFrame({"id": of, "row": pl.int_range(of.len(), dtype=pl.Int64, eager=True)}) \
-        .drop_nulls("id").unique("id", keep="first")
+class _FirstRows:
+    """Where the first row holding each text of a column is, looked up for many texts at once (`of`). Every
+    Categorical column of the tables holds its texts' ids in one store, so a numpy array by id finds the rows;
+    a column of any other kind is joined."""
 
+    def __init__(self, column: pl.Series):
+        self.column, self.by_id = column, None
+        if column.dtype == pl.Categorical:
+            known = column.is_not_null().to_numpy()
+            ids, first = np.unique(column.to_physical().drop_nulls().to_numpy(), return_index=True)
+            # one more place than the largest id, for the ids the column lacks (and empty cells)
+            self.by_id = np.full(int(ids[-1]) + 2 if len(ids) else 1, -1, dtype=np.int64)
+            self.by_id[ids] = np.flatnonzero(known)[first]
 
-def _first_row(ids: pl.Series, first: pl.DataFrame) -> pl.Series:
-    """For each of `ids`, the first row (`_row_of`) holding the same text (null where none does)."""
-    return pl.DataFrame({"id": ids}).join(first, on="id", how="left", maintain_order="left")["row"]
+    def of(self, ids: pl.Series) -> pl.Series:
+        """For each of `ids`, the first row holding the same text (null where none does)."""
+        if self.by_id is None or ids.dtype != self.column.dtype:
+            rows = pl.int_range(self.column.len(), dtype=pl.Int64, eager=True)
+            first = pl.DataFrame({"id": self.column, "row": rows}).drop_nulls("id").unique("id", keep="first")
+            return pl.DataFrame({"id": ids}).join(first, on="id", how="left", maintain_order="left")["row"]
+        none = len(self.by_id) - 1
+        row = pl.Series("row", self.by_id[np.minimum(ids.to_physical().fill_null(none).to_numpy(), none)])
+        return pl.select(pl.when(row >= 0).then(row)).to_series()
 
 
 def _texts(column: pl.Series) -> list:

@@ -54,6 +54,15 @@ def test_provenance_checked_in_parts_of_any_size_reports_the_same(package, archi
     assert parts.completeness == whole.completeness and whole.completeness["traced"] > 0
 
 
+def test_first_rows_found_by_categorical_id_are_those_a_join_finds():
+    """Provenance rows find their records' rows by the texts' Categorical ids; any other column is joined."""
+    column = pl.Series(["b", "a", None, "b", "c"]).cast(pl.Categorical)
+    ids = pl.Series(["b", "z", None, "c", "a"]).cast(pl.Categorical)
+    want = [0, None, None, 4, 1]  # a repeated text: its first row
+    assert provenance._FirstRows(column).of(ids).to_list() == want
+    assert provenance._FirstRows(column.cast(pl.String)).of(ids.cast(pl.String)).to_list() == want
+
+
 def test_kept_tables_are_whole_after_many_parse_blocks(repo, monkeypatch):
     monkeypatch.setattr(csvfile, "PARSE_BLOCK", 700)
     report = validate(repo, keep_tables=True)
