@@ -242,19 +242,16 @@ class Ledger:
         self._cover(found["start"].to_numpy(), found["length"].to_numpy())
         # the rest (a span more than once in its quote, a quote placed in doubt or not at all) as `cite` does
         rest = ev.filter(~(placed & pl.col("s_once")).fill_null(False)).group_by("source_id", "quote").agg(
-            pl.col("span").unique()).sort("source_id")
+            pl.col("span").unique())
         self._locate(rest.iter_rows())
 
     def _locate(self, groups) -> None:
         """(source_id, quote or None, spans) of each quote: the places of its spans, covered."""
         starts, lengths = [], []
-        text, last = None, None
         for sid, quote, spans in groups:
             if sid not in self.articles:
                 continue
-            if sid != last:  # groups of one article come together, and its text is read once for them
-                text, last = self.articles[sid].text, sid
-            base = self.base[sid]
+            text, base = self.articles[sid].text, self.base[sid]
             spans = [span for span in spans if self._states_number(span)]
             anchors = _places(text, quote) if quote is not None and spans else ()
             for q in anchors:

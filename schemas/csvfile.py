@@ -333,8 +333,6 @@ def _with_lines(frame: pl.DataFrame, bad_rows, kept, one_line_each: bool = False
     them, the parsed rows the rest, in order; a record's line is found by adding up the heights of the
     records before it (a quoted cell holding line breaks makes a record longer than one line). A skipped row
     without a usable number goes after the others."""
-    if one_line_each and not bad_rows:  # row k is line k + 2 (a million-row table spared five copies of its lines)
-        return frame, np.arange(2, frame.height + 2, dtype=np.int64), np.zeros(0, dtype=np.int64)
     total = frame.height + len(bad_rows)
     slot = np.full(len(bad_rows), -1, dtype=np.int64)
     taken = np.zeros(total, dtype=bool)
@@ -348,8 +346,12 @@ def _with_lines(frame: pl.DataFrame, bad_rows, kept, one_line_each: bool = False
     height = np.empty(total, dtype=np.int64)
     height[~taken] = 1 if one_line_each else _heights(frame)
     height[slot] = [1 + text.count("\n") for _, _, text in bad_rows]
-    line = 2 + np.concatenate([[0], np.cumsum(height)[:-1]]) if total else np.zeros(0, dtype=np.int64)
-    lines, bad_lines = line[~taken].astype(np.int64), line[slot].astype(np.int64)
+    # each record's line: the heights of the records before it, after the header's line (made in place: a
+    # million-row table's lines are not copied again and again)
+    line = np.cumsum(height)
+    line -= height
+    line += 2
+    lines, bad_lines = (line[~taken] if len(slot) else line), line[slot]
     if not bad_rows:
         return frame, lines, bad_lines
     rows = [next(csv.reader(io.StringIO(text)), []) for _, _, text in bad_rows]

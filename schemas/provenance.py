@@ -251,26 +251,28 @@ class Checker:
                 which = lost & ((p["resource"] == name).fill_null(False).to_numpy() | prov.bad("resource"))
                 self.unsure_fields[name].update(_texts(p["field"].filter(which)))
         evidence = self._evidence(p["evidence"])
-        marks = pl.DataFrame([pl.Series("sound", ~reported), pl.Series("field_bad", prov.bad("field")),
-                              pl.Series("ev_bad", prov.bad("evidence"))])
+        table = p.select(*PROVENANCE_COLUMNS).with_columns(
+            pl.Series("sound", ~reported), pl.Series("field_bad", prov.bad("field")),
+            pl.Series("ev_bad", prov.bad("evidence")))
         # the record tables' rows are checked side by side: each table marks its own records alone, and the
         # ledger's flags are only ever set
         with ThreadPoolExecutor(len(self.records) or 1) as pool:
-            for found in pool.map(lambda name: self._rows_of(prov, marks, evidence, name), self.records):
+            for found in pool.map(lambda name: self._rows_of(prov, table, evidence, name), self.records):
                 problems += found
         return problems
 
-    def _rows_of(self, prov: Typed, marks: pl.DataFrame, evidence: pl.DataFrame, name: str) -> list[Problem]:
-        """The provenance rows of one record table, PART of them at a time (`add`)."""
-        rec, p = self.records[name], prov.pl
+    def _rows_of(self, prov: Typed, table: pl.DataFrame, evidence: pl.DataFrame, name: str) -> list[Problem]:
+        """The provenance rows (`table`, with the marks of their reported cells) of one record table, PART of
+        them at a time (`add`)."""
+        rec = self.records[name]
         # each row's record (`at`), whose columns each check takes for the rows it reads (`_theirs`), not all of
         # them joined to every row at once
         record, first = self._record_columns(name, rec), _FirstRows(rec.pl["record_id"])
-        mine = np.flatnonzero((p["resource"] == name).fill_null(False).to_numpy())
+        mine = np.flatnonzero((table["resource"] == name).fill_null(False).to_numpy())
         problems = []
         for start in range(0, len(mine), PART):
             rows = pl.Series("row", mine[start:start + PART])
-            sub = pl.concat([p.select(*PROVENANCE_COLUMNS)[rows], marks[rows]], how="horizontal").with_columns(rows)
+            sub = table[rows].with_columns(rows)
             # one reported already is not searched for as well
             sub = sub.with_columns(at=first.of(sub["record_id"])) \
                 .join(evidence, on="evidence", how="left", maintain_order="left") \
@@ -572,26 +574,23 @@ def _cell(t: Typed, col: str, pos: int):
 
 class _FirstRows:
     """Where the first row holding each text of a column is, looked up for many texts at once (`of`). Every
-    Categorical column of the tables holds its texts' ids in one store, so a numpy array by id finds the rows;
-    a column of any other kind is joined."""
+    Categorical column holds its texts' ids in one store, so a numpy array by id finds the rows (the typed
+    tables' text columns are Categoricals already; any other column is made one)."""
 
     def __init__(self, column: pl.Series):
-        self.column, self.by_id = column, None
-        if column.dtype == pl.Categorical:
-            known = column.is_not_null().to_numpy()
-            ids, first = np.unique(column.to_physical().drop_nulls().to_numpy(), return_index=True)
-            # one more place than the largest id, for the ids the column lacks (and empty cells)
-            self.by_id = np.full(int(ids[-1]) + 2 if len(ids) else 1, -1, dtype=np.int64)
-            self.by_id[ids] = np.flatnonzero(known)[first]
+        self.dtype = pl.Categorical
+        column = column.cast(self.dtype)
+        known = column.is_not_null().to_numpy()
+        ids, first = np.unique(column.to_physical().drop_nulls().to_numpy(), return_index=True)
+        # one more place than the largest id, for the ids the column lacks (and empty cells)
+        self.by_id = np.full(int(ids[-1]) + 2 if len(ids) else 1, -1, dtype=np.int64)
+        self.by_id[ids] = np.flatnonzero(known)[first]
 
     def of(self, ids: pl.Series) -> pl.Series:
         """For each of `ids`, the first row holding the same text (null where none does)."""
-        if self.by_id is None or ids.dtype != self.column.dtype:
-            rows = pl.int_range(self.column.len(), dtype=pl.Int64, eager=True)
-            first = pl.DataFrame({"id": self.column, "row": rows}).drop_nulls("id").unique("id", keep="first")
-            return pl.DataFrame({"id": ids}).join(first, on="id", how="left", maintain_order="left")["row"]
         none = len(self.by_id) - 1
-        row = pl.Series("row", self.by_id[np.minimum(ids.to_physical().fill_null(none).to_numpy(), none)])
+        at = ids.cast(self.dtype).to_physical().fill_null(none).to_numpy()
+        row = pl.Series("row", self.by_id[np.minimum(at, none)])
         return pl.select(pl.when(row >= 0).then(row)).to_series()
 
 
