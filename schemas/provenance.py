@@ -578,8 +578,7 @@ class _FirstRows:
     tables' text columns are Categoricals already; any other column is made one)."""
 
     def __init__(self, column: pl.Series):
-        self.dtype = pl.Categorical
-        column = column.cast(self.dtype)
+        column = column.cast(pl.Categorical)
         known = column.is_not_null().to_numpy()
         ids, first = np.unique(column.to_physical().drop_nulls().to_numpy(), return_index=True)
         # one more place than the largest id, for the ids the column lacks (and empty cells)
@@ -589,7 +588,7 @@ class _FirstRows:
     def of(self, ids: pl.Series) -> pl.Series:
         """For each of `ids`, the first row holding the same text (null where none does)."""
         none = len(self.by_id) - 1
-        at = ids.cast(self.dtype).to_physical().fill_null(none).to_numpy()
+        at = ids.cast(pl.Categorical).to_physical().fill_null(none).to_numpy()
         row = pl.Series("row", self.by_id[np.minimum(at, none)])
         return pl.select(pl.when(row >= 0).then(row)).to_series()
 

@@ -55,7 +55,8 @@ def test_provenance_checked_in_parts_of_any_size_reports_the_same(package, archi
 
 
 def test_first_rows_found_by_categorical_id_are_those_a_join_finds():
-    """Provenance rows find their records' rows by the texts' Categorical ids; any other column is joined."""
+    """Provenance rows find their records' rows by the texts' Categorical ids (any other column is made a
+    Categorical first): the rows a join on the texts finds."""
     column = pl.Series(["b", "a", None, "b", "c"]).cast(pl.Categorical)
     ids = pl.Series(["b", "z", None, "c", "a"]).cast(pl.Categorical)
     want = [0, None, None, 4, 1]  # a repeated text: its first row
